@@ -1,0 +1,61 @@
+/*
+ * Native batch loop over ccl_rt_call(): a set of worker pthreads claims chunks of a request array
+ * and writes one ccl_out per request, in place, so results come back in input order. Each worker
+ * uses its own cached IsolateThread through the runtime. The owner (a Python thread) waits in
+ * short slices so that it can report progress and react to Ctrl-C; setting *stop makes every
+ * worker finish its in-flight call and quit.
+ */
+#ifndef CCL_BATCH_H
+#define CCL_BATCH_H
+
+#include <pthread.h>
+#include "ccl_runtime.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    const ccl_req *reqs;
+    ccl_out *outs;
+    size_t n;
+    size_t chunk;
+    int fail_fast;            /* stop claiming work after the first failed item */
+    const int *closed;        /* owner's closed flag: items after close() get CCL_RT_CLOSED */
+    /* shared state */
+    size_t next;              /* next unclaimed index */
+    size_t done;              /* items finished */
+    int stop;                 /* set by the owner (cancel) or by a fail-fast failure */
+    int running;              /* workers still running */
+    int nthreads;
+    pthread_t *threads;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} ccl_batch;
+
+/* Prepares b (outs must hold n entries); every out starts as CCL_RT_CANCELLED until run. */
+void ccl_batch_init(ccl_batch *b, const ccl_req *reqs, ccl_out *outs, size_t n, int threads,
+                    int fail_fast, const int *closed);
+
+/* Starts nthreads workers. Returns 0, or -1 if no thread could be started (then run inline). */
+int ccl_batch_start(ccl_batch *b);
+
+/* Runs items on the calling thread (the inline mode) for about budget_ms (at least one item).
+   Returns 1 when no work is left or the batch was stopped. */
+int ccl_batch_run_for(ccl_batch *b, int budget_ms);
+
+/* Waits up to timeout_ms for all workers to finish. Returns 1 when they have. */
+int ccl_batch_wait(ccl_batch *b, int timeout_ms);
+
+/* Asks workers to stop after their in-flight call. */
+void ccl_batch_cancel(ccl_batch *b);
+
+/* Joins the workers and releases the batch's own resources (not the outs). */
+void ccl_batch_destroy(ccl_batch *b);
+
+size_t ccl_batch_done(const ccl_batch *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,225 @@
+/* See ccl_runtime.h for the model. Runs without the GIL; no Python API here. */
+#define _GNU_SOURCE
+#include "ccl_runtime.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+static pthread_key_t g_exit_key;
+static graal_isolate_t *g_isolate;              /* isolate of the current generation, or NULL */
+static unsigned long g_generation = 1;          /* bumped in each fork child */
+static long g_attached;                         /* threads attached in this generation */
+static int g_argc;                              /* isolate options, argv[0] is a placeholder */
+static char **g_argv;
+
+static __thread graal_isolatethread_t *t_thread;
+static __thread unsigned long t_generation;
+
+static unsigned long generation_now(void) {
+    return __atomic_load_n(&g_generation, __ATOMIC_ACQUIRE);
+}
+
+/* Thread-exit hook: detach this thread, but only from the isolate of the current generation. A
+   handle inherited across fork belongs to an isolate this process must never enter. */
+static void on_thread_exit(void *unused) {
+    (void)unused;
+    if (t_thread != NULL && t_generation == generation_now()) {
+        graal_detach_thread(t_thread);
+        __atomic_fetch_sub(&g_attached, 1, __ATOMIC_RELAXED);
+    }
+    t_thread = NULL;
+}
+
+/* Fork child: only the forking thread survives. The inherited isolate may be locked by threads that
+   no longer exist; it is abandoned (not torn down: that would enter it) and a fresh one is created
+   on first use. The lock is re-initialised because a vanished thread may have held it. */
+static void on_fork_child(void) {
+    pthread_mutex_init(&g_lock, NULL);
+    g_isolate = NULL;
+    g_attached = 0;
+    __atomic_add_fetch(&g_generation, 1, __ATOMIC_RELEASE);
+    t_thread = NULL;
+}
+
+static void init_once(void) {
+    pthread_key_create(&g_exit_key, on_thread_exit);
+    pthread_atfork(NULL, NULL, on_fork_child);
+}
+
+int ccl_rt_set_options(int argc, const char *const *argv) {
+    int rc = 0;
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_lock);
+    if (g_isolate != NULL) {
+        rc = -1;
+        goto out;
+    }
+    char **copy = calloc((size_t)argc + 2, sizeof(char *));
+    if (copy == NULL) { rc = -2; goto out; }
+    copy[0] = strdup("ccl");
+    for (int k = 0; k < argc; k++) copy[k + 1] = strdup(argv[k]);
+    for (int k = 0; k <= argc; k++) {
+        if (copy[k] == NULL) {
+            for (int j = 0; j <= argc; j++) free(copy[j]);
+            free(copy);
+            rc = -2;
+            goto out;
+        }
+    }
+    if (g_argv != NULL) {
+        for (int k = 0; k < g_argc; k++) free(g_argv[k]);
+        free(g_argv);
+    }
+    g_argv = copy;
+    g_argc = argc + 1;
+out:
+    pthread_mutex_unlock(&g_lock);
+    return rc;
+}
+
+int ccl_rt_started(void) {
+    pthread_mutex_lock(&g_lock);
+    int started = g_isolate != NULL;
+    pthread_mutex_unlock(&g_lock);
+    return started;
+}
+
+/* Slow path of thread_handle(): create the isolate or attach this thread. */
+static int attach_slow(graal_isolatethread_t **out) {
+    int rc = 0;
+    graal_isolatethread_t *th = NULL;
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_lock);
+    unsigned long gen = generation_now();
+    if (g_isolate == NULL) {
+        graal_create_isolate_params_t params;
+        memset(&params, 0, sizeof params);
+        params.version = 3;
+        params.argc = g_argc;
+        params.argv = g_argv;
+        if (graal_create_isolate(g_argv ? &params : NULL, &g_isolate, &th) != 0) {
+            g_isolate = NULL;
+            rc = CCL_RT_ISOLATE_FAILED;
+        }
+    } else if (graal_attach_thread(g_isolate, &th) != 0) {
+        rc = CCL_RT_ATTACH_FAILED;
+    }
+    if (rc == 0) {
+        g_attached++;
+        t_thread = th;
+        t_generation = gen;
+        pthread_setspecific(g_exit_key, (void *)th);
+        *out = th;
+    }
+    pthread_mutex_unlock(&g_lock);
+    return rc;
+}
+
+/* The calling OS thread's IsolateThread in the current generation (hot path: two TLS loads). */
+static inline int thread_handle(graal_isolatethread_t **out) {
+    if (__builtin_expect(t_thread != NULL && t_generation == generation_now(), 1)) {
+        *out = t_thread;
+        return 0;
+    }
+    return attach_slow(out);
+}
+
+static int dispatch(graal_isolatethread_t *t, const ccl_req *r) {
+    const char *const *s = r->s;
+    const int *i = r->i;
+    switch (r->sig) {
+    case CCL_SIG_V:      return ((int (*)(void *))r->fn)(t);
+    case CCL_SIG_I:      return ((int (*)(void *, int))r->fn)(t, i[0]);
+    case CCL_SIG_S:      return ((int (*)(void *, const char *))r->fn)(t, s[0]);
+    case CCL_SIG_SS:     return ((int (*)(void *, const char *, const char *))r->fn)(t, s[0], s[1]);
+    case CCL_SIG_SSS:
+        return ((int (*)(void *, const char *, const char *, const char *))r->fn)(t, s[0], s[1], s[2]);
+    case CCL_SIG_SSSS:
+        return ((int (*)(void *, const char *, const char *, const char *, const char *))r->fn)(
+            t, s[0], s[1], s[2], s[3]);
+    case CCL_SIG_SI:     return ((int (*)(void *, const char *, int))r->fn)(t, s[0], i[0]);
+    case CCL_SIG_SII:    return ((int (*)(void *, const char *, int, int))r->fn)(t, s[0], i[0], i[1]);
+    case CCL_SIG_SIII:
+        return ((int (*)(void *, const char *, int, int, int))r->fn)(t, s[0], i[0], i[1], i[2]);
+    case CCL_SIG_SIIIS:
+        return ((int (*)(void *, const char *, int, int, int, const char *))r->fn)(
+            t, s[0], i[0], i[1], i[2], s[1]);
+    case CCL_SIG_SIIISS:
+        return ((int (*)(void *, const char *, int, int, int, const char *, const char *))r->fn)(
+            t, s[0], i[0], i[1], i[2], s[1], s[2]);
+    case CCL_SIG_ISII:
+        return ((int (*)(void *, int, const char *, int, int))r->fn)(t, i[0], s[0], i[1], i[2]);
+    }
+    return CCL_ERROR_INVALID_ARGUMENT;
+}
+
+static void set_static(ccl_out *out, int rc, const char *msg) {
+    out->rc = rc;
+    out->heap = 0;
+    out->data = (char *)msg;
+    out->len = strlen(msg);
+}
+
+void ccl_rt_call(const ccl_req *req, ccl_out *out, char *buf, size_t cap) {
+    graal_isolatethread_t *t;
+    int rc = thread_handle(&t);
+    if (rc != 0) {
+        set_static(out, rc, rc == CCL_RT_ISOLATE_FAILED ? "failed to create the GraalVM isolate"
+                                                        : "failed to attach this thread to the GraalVM isolate");
+        return;
+    }
+    rc = dispatch(t, req);
+    /* The result slot still holds the previous success after a failure: read exactly one slot. */
+    char *native = rc == CCL_SUCCESS ? ccl_get_result(t) : ccl_get_last_error(t);
+    const int wipe = req->wipe && rc == CCL_SUCCESS;
+    size_t n = native ? strlen(native) : 0;
+    out->rc = rc;
+    out->len = n;
+    if (n < cap) {
+        out->heap = 0;
+        out->data = buf;
+    } else {
+        out->heap = 1;
+        out->data = malloc(n + 1);
+    }
+    if (out->data != NULL) {
+        if (n) memcpy(out->data, native, n);
+        out->data[n] = '\0';
+    }
+    if (native != NULL) {
+        if (wipe) ccl_rt_wipe(native, n);
+        ccl_free_string(t, native);
+    }
+    if (out->data == NULL) set_static(out, CCL_RT_NO_MEMORY, "out of memory copying the libccl result");
+}
+
+void ccl_rt_wipe(void *p, size_t n) {
+    if (p == NULL || n == 0) return;
+    memset(p, 0, n);
+    __asm__ __volatile__("" : : "r"(p) : "memory");
+}
+
+void ccl_rt_out_free(ccl_out *out, int wipe) {
+    if (out->data != NULL && wipe && out->rc == CCL_SUCCESS) ccl_rt_wipe(out->data, out->len);
+    if (out->heap) free(out->data);
+    out->data = NULL;
+    out->heap = 0;
+}
+
+const char *ccl_rt_library_path(void) {
+    Dl_info info;
+    if (dladdr((void *)ccl_version, &info) && info.dli_fname) return info.dli_fname;
+    return "";
+}
+
+long ccl_rt_attached_threads(void) {
+    return __atomic_load_n(&g_attached, __ATOMIC_RELAXED);
+}
+
+unsigned long ccl_rt_generation(void) {
+    return generation_now();
+}

@@ -1,0 +1,96 @@
+/*
+ * The ccl runtime: the only code that touches graal_* and the libccl call protocol.
+ *
+ * - One GraalVM isolate per process, created on first use with the options set beforehand.
+ * - One IsolateThread per OS thread, attached on that thread's first call, cached in C thread-local
+ *   storage and detached by a pthread key destructor when the OS thread exits.
+ * - A pthread_atfork child handler forgets the inherited isolate (it may be locked by a parent
+ *   thread that does not exist in the child) by bumping a generation counter; every cached handle
+ *   of an older generation is treated as foreign and never handed to libccl again.
+ * - ccl_rt_call() runs one request end to end: status -> result or error -> copy -> free.
+ *
+ * Everything here runs without the GIL.
+ */
+#ifndef CCL_RUNTIME_H
+#define CCL_RUNTIME_H
+
+#include <stddef.h>
+#include "libccl.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Runtime failures, outside libccl's own status range. */
+#define CCL_RT_ISOLATE_FAILED (-1001)
+#define CCL_RT_ATTACH_FAILED (-1002)
+#define CCL_RT_NO_MEMORY (-1003)
+#define CCL_RT_CANCELLED (-1004)
+#define CCL_RT_CLOSED (-1005)
+
+/* Argument shapes of the ccl_* entry points (after the thread argument). */
+typedef enum {
+    CCL_SIG_V,       /* ()                                  */
+    CCL_SIG_I,       /* (int)                               */
+    CCL_SIG_S,       /* (s0)                                */
+    CCL_SIG_SS,      /* (s0, s1)                            */
+    CCL_SIG_SSS,     /* (s0, s1, s2)                        */
+    CCL_SIG_SSSS,    /* (s0, s1, s2, s3)                    */
+    CCL_SIG_SI,      /* (s0, i0)                            */
+    CCL_SIG_SII,     /* (s0, i0, i1)                        */
+    CCL_SIG_SIII,    /* (s0, i0, i1, i2)                    */
+    CCL_SIG_SIIIS,   /* (s0, i0, i1, i2, s1)                */
+    CCL_SIG_SIIISS,  /* (s0, i0, i1, i2, s1, s2)            */
+    CCL_SIG_ISII     /* (i0, s0, i1, i2)                    */
+} ccl_sig;
+
+typedef void (*ccl_fn_t)(void);
+
+/* One libccl call: which entry point, its shape and its arguments. */
+typedef struct {
+    ccl_fn_t fn;
+    int sig;
+    int wipe;              /* the result is secret: wipe every copy of it after use */
+    const char *s[4];
+    int i[3];
+} ccl_req;
+
+/* Outcome of one call. data points at the caller's inline buffer or at a malloc'd block that the
+   caller releases with ccl_rt_out_free(). rc is libccl's status or a CCL_RT_* code. */
+typedef struct {
+    int rc;
+    int heap;
+    size_t len;
+    char *data;
+} ccl_out;
+
+/* Sets isolate runtime options (e.g. "-Xmx256m"). Fails with -1 once an isolate exists in this
+   process generation, -2 on allocation failure. Copies its arguments. */
+int ccl_rt_set_options(int argc, const char *const *argv);
+
+/* Whether an isolate exists in this process generation. */
+int ccl_rt_started(void);
+
+/* Runs req on the calling OS thread's IsolateThread, filling out. buf/cap is an optional inline
+   buffer used when the value fits (cap may be 0). Never fails to fill out->rc. */
+void ccl_rt_call(const ccl_req *req, ccl_out *out, char *buf, size_t cap);
+
+/* Releases out->data if it was allocated (wiping it first when wipe is set). */
+void ccl_rt_out_free(ccl_out *out, int wipe);
+
+/* Explicit, non-elidable wipe. */
+void ccl_rt_wipe(void *p, size_t n);
+
+/* Path of the loaded libccl (for diagnostics); "" if unknown. */
+const char *ccl_rt_library_path(void);
+
+/* Number of OS threads currently attached in this generation (for tests of the detach hook). */
+long ccl_rt_attached_threads(void);
+
+/* Process generation: bumped in every fork child. */
+unsigned long ccl_rt_generation(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

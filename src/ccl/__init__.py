@@ -1,0 +1,28 @@
+"""ccl: a fast, GIL-free Cython binding to libccl (Cardano Client Lib's native library).
+
+Drop-in compatible with the ``cardano-client-lib`` ctypes wrapper: the same ``CclLib`` with the
+namespaces ``account, address, crypto, tx, plutus, script, gov, wallet, quicktx``, the same
+``Network`` ordinals and the same ``CclError`` codes, plus batch methods (``*_many``,
+``wallet.get_addresses``) that loop natively across cores, and ``ccl.hd``, a libsodium engine for
+bulk address generation checked against libccl.
+"""
+
+from ccl.network import Network
+from ccl._core import (
+    CclLib, CclError, CclClosedError,
+    Account, Address, Crypto, Transaction, Plutus, Script, Governance, Wallet, QuickTx,
+    configure, EXPECTED_LIB_VERSION,
+)
+from ccl.providers import (
+    ChainDataProvider, YaciProvider, BlockfrostProvider,
+    TransactionEvaluator, BlockfrostEvaluator, ProviderError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = ['CclLib', 'CclError', 'CclClosedError', 'Network',
+           'Account', 'Address', 'Crypto', 'Transaction',
+           'Plutus', 'Script', 'Governance', 'Wallet', 'QuickTx',
+           'ChainDataProvider', 'YaciProvider', 'BlockfrostProvider',
+           'TransactionEvaluator', 'BlockfrostEvaluator', 'ProviderError',
+           'configure', '__version__']

@@ -1,0 +1,3 @@
+from ccl.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,931 @@
+# cython: language_level=3
+"""The compiled core of ccl: CclLib, its namespaces and the batch engine.
+
+Design in one paragraph: every libccl call is described by a ``ccl_req`` (entry point, argument
+shape, arguments) and executed by ``ccl_rt_call`` in native/ccl_runtime.c, which owns the isolate,
+the per-OS-thread IsolateThread cache and the status -> result/error -> free protocol. This module
+only validates and converts arguments (under the GIL, before any native call), runs the request
+with the GIL released (``CclLib._call`` for one, ``CclLib._many`` for a batch) and converts the
+outcome back. No other code touches graal_* or the protocol.
+"""
+
+cimport cython
+from cpython.bytes cimport PyBytes_AsStringAndSize
+from cpython.exc cimport PyErr_CheckSignals
+from cpython.unicode cimport PyUnicode_AsUTF8AndSize, PyUnicode_DecodeUTF8
+from libc.stdlib cimport calloc, free, malloc
+from libc.string cimport memchr
+
+from ccl._libccl cimport *
+
+import json
+import os
+import re
+
+from ccl.network import Network
+
+__all__ = ["CclLib", "CclError", "CclClosedError", "Account", "Address", "Crypto", "Transaction",
+           "Plutus", "Script", "Governance", "Wallet", "QuickTx", "configure",
+           "EXPECTED_LIB_VERSION"]
+
+#: libccl version this binding is written against; checked once per process (CCL_SKIP_VERSION_CHECK
+#: bypasses it, as with the reference wrapper).
+EXPECTED_LIB_VERSION = "0.1.0"
+
+cdef enum:
+    INLINE_CAP = 512        # results up to this size are copied to the stack, not the heap
+    K_STR = 0               # how a successful result is returned
+    K_JSON = 1
+    K_BOOL = 2
+    K_YAML = 3
+    M_STR = 0               # how a batch item fills its request
+    M_INT = 1
+    M_TRIPLE = 2
+    SLICE_MS = 100          # how often a waiting batch owner wakes for signals and progress
+
+_SIZE_RE = re.compile(r"[1-9][0-9]*[kKmMgG]?")
+_json_loads = json.loads
+_json_dumps = json.dumps
+_version_checked = False
+
+
+class CclError(Exception):
+    """A failure reported by libccl (``code`` is its negative status) or by the runtime around it.
+
+    ``message`` is libccl's own text with any secret argument of the call redacted. Batch calls set
+    ``index`` to the failing item's position.
+    """
+
+    def __init__(self, code, message, index=None):
+        self.code = code
+        self.message = message
+        self.index = index
+        if index is None:
+            super().__init__(f"CCL Error {code}: {message}")
+        else:
+            super().__init__(f"CCL Error {code}: item {index}: {message}")
+
+    def __reduce__(self):
+        return (type(self), (self.code, self.message, self.index))
+
+
+class CclClosedError(RuntimeError):
+    """Raised when a CclLib is used after close().
+
+    The reference wrapper tore the isolate down on close, so a stale handle reaching libccl aborted
+    the whole process. Here the isolate belongs to the process and outlives instances; close() only
+    retires the handle, and every later call on it (including batch items not yet started) raises
+    this instead.
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Argument conversion: every check happens here, once, before any native call.
+
+cdef const char *_cstr(object value, str name) except NULL:
+    """UTF-8 view of a str (cached inside the str) or bytes, without copying."""
+    cdef Py_ssize_t n = 0
+    cdef const char *p
+    cdef char *pb
+    if isinstance(value, str):
+        try:
+            p = PyUnicode_AsUTF8AndSize(value, &n)
+        except UnicodeEncodeError:
+            raise ValueError(f"{name} is not encodable as UTF-8 (lone surrogate)") from None
+    elif isinstance(value, bytes):
+        PyBytes_AsStringAndSize(value, &pb, &n)
+        p = pb
+    else:
+        raise TypeError(f"{name} must be str or bytes, not {type(value).__name__}")
+    if memchr(p, 0, <size_t>n) != NULL:
+        raise ValueError(f"{name} contains an embedded NUL character")
+    return p
+
+
+cdef inline bint _is_int(object v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+cdef int _network(object network) except -1:
+    if not _is_int(network):
+        raise TypeError(f"network must be a ccl.Network or int 0-3, not {type(network).__name__}")
+    if not 0 <= network <= 3:
+        raise ValueError(f"network must be a ccl.Network (0-3), got {network!r}")
+    return network
+
+
+cdef int _index(object value, str name) except -1:
+    if not _is_int(value):
+        raise TypeError(f"{name} must be int, not {type(value).__name__}")
+    if not 0 <= value < 0x80000000:
+        raise ValueError(f"{name} must be in 0..2**31-1 (non-hardened), got {value!r}")
+    return value
+
+
+cdef int _cint(object value, str name) except? -1:
+    if not _is_int(value):
+        raise TypeError(f"{name} must be int, not {type(value).__name__}")
+    if not -0x80000000 <= value < 0x80000000:
+        raise ValueError(f"{name} is out of range for a C int: {value!r}")
+    return value
+
+
+cdef object _json_arg(object value):
+    """dict/list arguments are serialised as the reference wrapper does; strings pass through."""
+    if isinstance(value, (dict, list)):
+        return _json_dumps(value)
+    return value
+
+
+cdef object _yaml():
+    import yaml
+    return yaml
+
+
+cdef int _threads(object threads, Py_ssize_t n) except -1:
+    cdef long t
+    if threads is None:
+        try:
+            t = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            t = os.cpu_count() or 1
+    else:
+        if not _is_int(threads):
+            raise TypeError(f"threads must be int or None, not {type(threads).__name__}")
+        if not 1 <= threads <= 1024:
+            raise ValueError(f"threads must be in 1..1024, got {threads!r}")
+        t = threads
+    if t > n:
+        t = n
+    return t if t > 0 else 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcome conversion.
+
+cdef str _redact(str message, object secret):
+    """Remove a secret argument (whole, and word by word for phrases) from a native message."""
+    if secret is None or not message:
+        return message
+    if isinstance(secret, bytes):
+        secret = secret.decode("utf-8", "replace")
+    secret = secret.strip()
+    if secret and secret in message:
+        message = message.replace(secret, "<redacted>")
+    for word in secret.split():
+        if len(word) >= 3 and word in message:
+            message = message.replace(word, "<redacted>")
+    return message
+
+
+cdef object _error(int rc, const char *data, size_t n, object secret, object index):
+    if rc == CCL_RT_CLOSED:
+        return CclClosedError("CclLib is closed; create a new instance (or don't call it outside "
+                              "its `with` block)")
+    message = PyUnicode_DecodeUTF8(data, n, "replace") if n else ""
+    message = _redact(message, secret) or f"Unknown error (code {rc})"
+    return CclError(rc, message, index)
+
+
+cdef object _convert(ccl_out *out, int kind, object secret, object index):
+    """Turns one outcome into the Python value, or into the exception to raise."""
+    if out.rc == CCL_SUCCESS:
+        if kind == K_BOOL:
+            return True
+        s = PyUnicode_DecodeUTF8(out.data, out.len, NULL)
+        if kind == K_STR:
+            return s
+        if kind == K_JSON:
+            return _json_loads(s)
+        yaml = _yaml()
+        return yaml.load(s, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if kind == K_BOOL and out.rc > CCL_RT_ISOLATE_FAILED:
+        return False
+    return _error(out.rc, out.data, out.len, secret, index)
+
+
+# ---------------------------------------------------------------------------------------------
+
+def configure(*, max_heap=None, options=()):
+    """Set GraalVM isolate options; only before the first libccl call of the process.
+
+    Why: the isolate is created lazily, once per process, and its heap cap cannot change
+    afterwards. ``max_heap`` is a size like ``"256m"``/``"2g"`` or a number of bytes; ``options``
+    are raw native-image runtime options (e.g. ``"-XX:+PrintGC"``). The same options are reused
+    for the fresh isolate a forked child creates.
+    """
+    argv = []
+    if max_heap is not None:
+        if _is_int(max_heap):
+            if max_heap <= 0:
+                raise ValueError("max_heap must be positive")
+            argv.append(f"-Xmx{max_heap}")
+        elif isinstance(max_heap, str) and _SIZE_RE.fullmatch(max_heap):
+            argv.append(f"-Xmx{max_heap}")
+        else:
+            raise ValueError(f"max_heap must be bytes as int or a size like '256m', got {max_heap!r}")
+    for opt in options:
+        if not isinstance(opt, str) or not opt.startswith("-"):
+            raise ValueError(f"isolate options must be strings starting with '-', got {opt!r}")
+        argv.append(opt)
+    cdef Py_ssize_t n = len(argv)
+    cdef const char **cargv = <const char **>calloc(n + 1, sizeof(char *))
+    if cargv == NULL:
+        raise MemoryError()
+    encoded = [a.encode("utf-8") for a in argv]
+    try:
+        for k in range(n):
+            cargv[k] = _cstr(encoded[k], "isolate option")
+        rc = ccl_rt_set_options(<int>n, cargv)
+    finally:
+        free(cargv)
+    if rc == -1:
+        raise RuntimeError("the GraalVM isolate already exists in this process; call "
+                           "ccl.configure() before the first libccl call")
+    if rc != 0:
+        raise MemoryError()
+
+
+def _runtime_info():
+    """Diagnostics used by tests: library path, attached thread count, fork generation, started."""
+    return {
+        "library": ccl_rt_library_path().decode("utf-8", "replace"),
+        "attached_threads": ccl_rt_attached_threads(),
+        "generation": ccl_rt_generation(),
+        "started": bool(ccl_rt_started()),
+    }
+
+
+def _base_version(v):
+    return v.split("-", 1)[0].split("+", 1)[0].strip()
+
+
+@cython.final
+cdef class CclLib:
+    """A cheap handle over the process-wide libccl runtime.
+
+    Unlike the reference wrapper, creating a CclLib does not create an isolate: the process has
+    exactly one, created on first use, and each OS thread gets its own IsolateThread the first time
+    it calls (thread affinity is GraalVM's rule; breaking it aborts the process). ``close()`` only
+    retires this handle. Thread-safe: share one instance across threads freely.
+    """
+
+    CCL_SUCCESS = 0
+    CCL_ERROR_GENERAL = -1
+    CCL_ERROR_INVALID_ARGUMENT = -2
+    CCL_ERROR_SERIALIZATION = -3
+    CCL_ERROR_CRYPTO = -4
+    CCL_ERROR_INVALID_NETWORK = -5
+    CCL_ERROR_INVALID_MNEMONIC = -6
+    CCL_ERROR_INVALID_ADDRESS = -7
+    CCL_ERROR_INSUFFICIENT_FUNDS = -8
+    CCL_ERROR_INVALID_TRANSACTION = -9
+    CCL_ERROR_TX_BUILD = -10
+    MAINNET = Network.MAINNET
+    TESTNET = Network.TESTNET
+    PREPROD = Network.PREPROD
+    PREVIEW = Network.PREVIEW
+
+    cdef int _closed
+    cdef readonly object account
+    cdef readonly object address
+    cdef readonly object crypto
+    cdef readonly object tx
+    cdef readonly object plutus
+    cdef readonly object script
+    cdef readonly object gov
+    cdef readonly object wallet
+    cdef readonly object quicktx
+
+    def __init__(self, lib_path=None):
+        global _version_checked
+        if lib_path is not None:
+            self._check_lib_path(lib_path)
+        self._closed = 0
+        self.account = Account(self)
+        self.address = Address(self)
+        self.crypto = Crypto(self)
+        self.tx = Transaction(self)
+        self.plutus = Plutus(self)
+        self.script = Script(self)
+        self.gov = Governance(self)
+        self.wallet = Wallet(self)
+        self.quicktx = QuickTx(self)
+        if not _version_checked and not os.environ.get("CCL_SKIP_VERSION_CHECK"):
+            lib_ver = self.version()
+            if _base_version(lib_ver) != _base_version(EXPECTED_LIB_VERSION):
+                raise RuntimeError(
+                    f"libccl version {lib_ver!r} is incompatible with ccl (expects "
+                    f"{EXPECTED_LIB_VERSION!r}); rebuild ccl against a matching libccl "
+                    f"(CCL_LIB_PATH at build time). Set CCL_SKIP_VERSION_CHECK=1 to bypass.")
+            _version_checked = True
+
+    @staticmethod
+    def _check_lib_path(lib_path):
+        # libccl is linked at build time, so a runtime path can only confirm that choice.
+        loaded = ccl_rt_library_path().decode("utf-8", "replace")
+        wanted = os.path.join(os.fspath(lib_path), os.path.basename(loaded) or "libccl.so")
+        if not (os.path.exists(wanted) and loaded and os.path.samefile(wanted, loaded)):
+            raise OSError(
+                f"ccl is linked to {loaded or 'libccl'} at build time and cannot load {wanted}; "
+                f"rebuild with CCL_LIB_PATH={os.fspath(lib_path)!r} to use that library")
+
+    @property
+    def closed(self):
+        return bool(self._closed)
+
+    def close(self):
+        """Retire this handle. Idempotent. Later calls raise CclClosedError; batch items that have
+        not started yet are abandoned. The process-wide isolate stays (other handles use it)."""
+        self._closed = 1
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        return f"<ccl.CclLib {'closed' if self._closed else 'open'}>"
+
+    def version(self):
+        """libccl's version string."""
+        cdef ccl_req r
+        r.fn = <ccl_fn_t>ccl_version
+        r.sig = CCL_SIG_V
+        r.wipe = 0
+        return self._call(&r, K_STR, None)
+
+    cdef object _call(self, ccl_req *req, int kind, object secret):
+        """Runs one request with the GIL released and converts its outcome."""
+        cdef char buf[INLINE_CAP]
+        cdef ccl_out out
+        if self._closed:
+            raise CclClosedError("CclLib is closed; create a new instance (or don't call it "
+                                 "outside its `with` block)")
+        with nogil:
+            ccl_rt_call(req, &out, buf, INLINE_CAP)
+        try:
+            value = _convert(&out, kind, secret, None)
+        finally:
+            ccl_rt_out_free(&out, req.wipe)
+        if isinstance(value, BaseException):
+            raise value
+        return value
+
+    cdef list _many(self, ccl_req *template, object items, int mode, int slot, int kind,
+                    object secret, object threads, object errors, object progress, object cancel):
+        """Runs one request per item across native worker threads; results in input order.
+
+        Inputs are converted to C pointers once, under the GIL (``items`` is copied to a list that
+        keeps every object, and so every pointer, alive); the loop runs without the GIL; the owner
+        wakes every SLICE_MS to report progress and to honour Ctrl-C or ``cancel``.
+        """
+        cdef list keep = list(items)
+        cdef Py_ssize_t n = len(keep), k
+        cdef ccl_req *reqs
+        cdef ccl_out *outs
+        cdef ccl_batch b
+        cdef int nthreads, finished = 0
+        cdef bint raise_first
+        if errors not in ("raise", "return"):
+            raise ValueError(f"errors must be 'raise' or 'return', got {errors!r}")
+        if progress is not None and not callable(progress):
+            raise TypeError("progress must be callable(done, total)")
+        raise_first = errors == "raise" and kind != K_BOOL
+        nthreads = _threads(threads, n)
+        if self._closed:
+            _convert_closed()
+        if n == 0:
+            return []
+        reqs = <ccl_req *>malloc(n * sizeof(ccl_req))
+        outs = <ccl_out *>calloc(n, sizeof(ccl_out))
+        if reqs == NULL or outs == NULL:
+            free(reqs)
+            free(outs)
+            raise MemoryError()
+        try:
+            for k in range(n):
+                reqs[k] = template[0]
+                item = keep[k]
+                if mode == M_STR:
+                    reqs[k].s[slot] = _cstr(item, "item")
+                elif mode == M_INT:
+                    reqs[k].i[slot] = _index(item, "index")
+                else:
+                    if not isinstance(item, tuple) or len(item) != 3:
+                        raise TypeError("each item must be a (signature_hex, message_hex, pk_hex) tuple")
+                    reqs[k].s[0] = _cstr(item[0], "signature_hex")
+                    reqs[k].s[1] = _cstr(item[1], "message_hex")
+                    reqs[k].s[2] = _cstr(item[2], "pk_hex")
+            ccl_batch_init(&b, reqs, outs, n, nthreads, raise_first, &self._closed)
+            try:
+                if nthreads > 1 and ccl_batch_start(&b) == 0:
+                    while not finished:
+                        with nogil:
+                            finished = ccl_batch_wait(&b, SLICE_MS)
+                        _batch_tick(&b, n, progress, cancel)
+                else:
+                    while not finished:
+                        with nogil:
+                            finished = ccl_batch_run_for(&b, SLICE_MS)
+                        _batch_tick(&b, n, progress, cancel)
+            except BaseException:
+                ccl_batch_cancel(&b)
+                raise
+            finally:
+                with nogil:
+                    ccl_batch_destroy(&b)
+            return _collect(outs, n, kind, secret, raise_first)
+        finally:
+            for k in range(n):
+                ccl_rt_out_free(&outs[k], template.wipe)
+            free(outs)
+            free(reqs)
+
+
+cdef int _batch_tick(ccl_batch *b, Py_ssize_t n, object progress, object cancel) except -1:
+    if PyErr_CheckSignals() != 0:
+        return -1
+    if cancel is not None and cancel.is_set():
+        raise KeyboardInterrupt("batch cancelled")
+    if progress is not None:
+        progress(ccl_batch_done(b), n)
+    return 0
+
+
+cdef int _convert_closed() except -1:
+    raise CclClosedError("CclLib is closed; create a new instance (or don't call it outside its "
+                         "`with` block)")
+
+
+cdef list _collect(ccl_out *outs, Py_ssize_t n, int kind, object secret, bint raise_first):
+    cdef list result = [None] * n
+    cdef Py_ssize_t k
+    for k in range(n):
+        value = _convert(&outs[k], kind, secret, k)
+        if isinstance(value, BaseException):
+            if raise_first or isinstance(value, CclClosedError):
+                raise value
+        result[k] = value
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Namespaces. Each method: validate/convert arguments, describe the call, hand it to CclLib.
+
+cdef inline void _req(ccl_req *r, void *fn, int sig, int wipe) noexcept:
+    r.fn = <ccl_fn_t>fn
+    r.sig = sig
+    r.wipe = wipe
+    r.s[0] = r.s[1] = r.s[2] = r.s[3] = NULL
+    r.i[0] = r.i[1] = r.i[2] = 0
+
+
+cdef class _Namespace:
+    cdef CclLib _b
+
+    def __init__(self, bridge):
+        if not isinstance(bridge, CclLib):
+            raise TypeError("a namespace needs a ccl.CclLib")
+        self._b = bridge
+
+
+@cython.final
+cdef class Account(_Namespace):
+    """Account keys and addresses derived from a mnemonic.
+
+    ``network`` is a :class:`ccl.Network` ordinal (0-3), not the on-chain network id, and it is
+    required: a library that derives keys must not guess mainnet.
+    """
+
+    def create(self, network):
+        """Create a new random account. Returns dict with mnemonic and addresses."""
+        cdef ccl_req r
+        _req(&r, <void *>ccl_account_create, CCL_SIG_I, 1)
+        r.i[0] = _network(network)
+        return self._b._call(&r, K_JSON, None)
+
+    cdef ccl_req _derive(self, void *fn, int sig, int wipe, mnemonic, network, account_index,
+                         address_index) except *:
+        cdef ccl_req r
+        _req(&r, fn, sig, wipe)
+        r.s[0] = _cstr(mnemonic, "mnemonic")
+        r.i[0] = _network(network)  # ISII puts network first, the S* shapes after the string
+        r.i[1] = _index(account_index, "account_index")
+        r.i[2] = _index(address_index, "address_index")
+        return r
+
+    def from_mnemonic(self, mnemonic, network, account_index=0, address_index=0):
+        """Restore account from mnemonic. Returns dict with mnemonic, base/enterprise/change/stake
+        addresses."""
+        cdef ccl_req r = self._derive(<void *>ccl_account_from_mnemonic, CCL_SIG_ISII, 1, mnemonic,
+                                      network, account_index, address_index)
+        return self._b._call(&r, K_JSON, mnemonic)
+
+    def from_mnemonic_many(self, mnemonic, network, account_index, address_indices, *,
+                           threads=None, errors="raise", progress=None, cancel=None):
+        """``from_mnemonic`` for many address indices, across native threads, in input order."""
+        cdef ccl_req r = self._derive(<void *>ccl_account_from_mnemonic, CCL_SIG_ISII, 1, mnemonic,
+                                      network, account_index, 0)
+        return self._b._many(&r, address_indices, M_INT, 2, K_JSON, mnemonic, threads, errors,
+                             progress, cancel)
+
+    def get_private_key(self, mnemonic, network, account_index=0, address_index=0):
+        """Get private key hex from mnemonic."""
+        cdef ccl_req r = self._derive(<void *>ccl_account_get_private_key, CCL_SIG_SIII, 1,
+                                      mnemonic, network, account_index, address_index)
+        return self._b._call(&r, K_STR, mnemonic)
+
+    def get_public_key(self, mnemonic, network, account_index=0, address_index=0):
+        """Get public key hex from mnemonic."""
+        cdef ccl_req r = self._derive(<void *>ccl_account_get_public_key, CCL_SIG_SIII, 0,
+                                      mnemonic, network, account_index, address_index)
+        return self._b._call(&r, K_STR, mnemonic)
+
+    def sign_tx(self, mnemonic, tx_cbor_hex, network, account_index=0, address_index=0):
+        """Sign a transaction with the account's payment key. Returns signed tx CBOR hex."""
+        cdef ccl_req r = self._derive(<void *>ccl_account_sign_tx, CCL_SIG_SIIIS, 0, mnemonic,
+                                      network, account_index, address_index)
+        r.s[1] = _cstr(tx_cbor_hex, "tx_cbor_hex")
+        return self._b._call(&r, K_STR, mnemonic)
+
+    def sign_tx_with_keys(self, mnemonic, tx_cbor_hex, keys, network, account_index=0,
+                          address_index=0):
+        """Sign with several roles in order (``payment``, ``stake``, ``drep``,
+        ``committee_cold``, ``committee_hot``): certificates need more than the payment key."""
+        cdef ccl_req r = self._derive(<void *>ccl_account_sign_tx_multi, CCL_SIG_SIIISS, 0,
+                                      mnemonic, network, account_index, address_index)
+        if not isinstance(keys, (str, bytes)):
+            keys = ",".join(keys)
+        r.s[1] = _cstr(tx_cbor_hex, "tx_cbor_hex")
+        r.s[2] = _cstr(keys, "keys")
+        return self._b._call(&r, K_STR, mnemonic)
+
+    def get_drep_id(self, mnemonic, network, account_index=0):
+        """Get DRep ID (bech32) from mnemonic."""
+        cdef ccl_req r = self._derive(<void *>ccl_account_get_drep_id, CCL_SIG_SII, 0, mnemonic,
+                                      network, account_index, 0)
+        return self._b._call(&r, K_STR, mnemonic)
+
+
+@cython.final
+cdef class Address(_Namespace):
+    """Address parsing and validation."""
+
+    cdef ccl_req _one(self, void *fn, value) except *:
+        cdef ccl_req r
+        _req(&r, fn, CCL_SIG_S, 0)
+        r.s[0] = _cstr(value, "address")
+        return r
+
+    def info(self, bech32_address):
+        """Address info dict. ``network_id`` is the on-chain id (1 mainnet), not a Network."""
+        cdef ccl_req r = self._one(<void *>ccl_address_info, bech32_address)
+        return self._b._call(&r, K_JSON, None)
+
+    def to_bytes(self, bech32_address):
+        """Convert bech32 address to hex bytes."""
+        cdef ccl_req r = self._one(<void *>ccl_address_to_bytes, bech32_address)
+        return self._b._call(&r, K_STR, None)
+
+    def from_bytes(self, hex_bytes):
+        """Convert hex bytes to bech32 address."""
+        cdef ccl_req r = self._one(<void *>ccl_address_from_bytes, hex_bytes)
+        return self._b._call(&r, K_STR, None)
+
+    def validate(self, bech32_address):
+        """True if libccl accepts the address."""
+        cdef ccl_req r = self._one(<void *>ccl_address_validate, bech32_address)
+        return self._b._call(&r, K_BOOL, None)
+
+    def validate_many(self, addresses, *, threads=None, errors="raise", progress=None, cancel=None):
+        cdef ccl_req r
+        _req(&r, <void *>ccl_address_validate, CCL_SIG_S, 0)
+        return self._b._many(&r, addresses, M_STR, 0, K_BOOL, None, threads, errors, progress, cancel)
+
+    def info_many(self, addresses, *, threads=None, errors="raise", progress=None, cancel=None):
+        cdef ccl_req r
+        _req(&r, <void *>ccl_address_info, CCL_SIG_S, 0)
+        return self._b._many(&r, addresses, M_STR, 0, K_JSON, None, threads, errors, progress, cancel)
+
+    def to_bytes_many(self, addresses, *, threads=None, errors="raise", progress=None, cancel=None):
+        cdef ccl_req r
+        _req(&r, <void *>ccl_address_to_bytes, CCL_SIG_S, 0)
+        return self._b._many(&r, addresses, M_STR, 0, K_STR, None, threads, errors, progress, cancel)
+
+
+@cython.final
+cdef class Crypto(_Namespace):
+    """Hashes, mnemonics and Ed25519 signatures."""
+
+    cdef object _hash(self, void *fn, data_hex):
+        cdef ccl_req r
+        _req(&r, fn, CCL_SIG_S, 0)
+        r.s[0] = _cstr(data_hex, "data_hex")
+        return self._b._call(&r, K_STR, None)
+
+    def blake2b_256(self, data_hex):
+        """Blake2b-256 of hex-encoded bytes, as hex."""
+        return self._hash(<void *>ccl_crypto_blake2b_256, data_hex)
+
+    def blake2b_224(self, data_hex):
+        """Blake2b-224 of hex-encoded bytes, as hex."""
+        return self._hash(<void *>ccl_crypto_blake2b_224, data_hex)
+
+    def blake2b_256_many(self, items, *, threads=None, errors="raise", progress=None, cancel=None):
+        cdef ccl_req r
+        _req(&r, <void *>ccl_crypto_blake2b_256, CCL_SIG_S, 0)
+        return self._b._many(&r, items, M_STR, 0, K_STR, None, threads, errors, progress, cancel)
+
+    def blake2b_224_many(self, items, *, threads=None, errors="raise", progress=None, cancel=None):
+        cdef ccl_req r
+        _req(&r, <void *>ccl_crypto_blake2b_224, CCL_SIG_S, 0)
+        return self._b._many(&r, items, M_STR, 0, K_STR, None, threads, errors, progress, cancel)
+
+    def generate_mnemonic(self, word_count=24):
+        """A new random mnemonic phrase (12/15/18/21/24 words)."""
+        cdef ccl_req r
+        _req(&r, <void *>ccl_crypto_generate_mnemonic, CCL_SIG_I, 1)
+        r.i[0] = _cint(word_count, "word_count")
+        return self._b._call(&r, K_STR, None)
+
+    def validate_mnemonic(self, mnemonic):
+        """True if the phrase is a valid BIP-39 mnemonic."""
+        cdef ccl_req r
+        _req(&r, <void *>ccl_crypto_validate_mnemonic, CCL_SIG_S, 0)
+        r.s[0] = _cstr(mnemonic, "mnemonic")
+        return self._b._call(&r, K_BOOL, mnemonic)
+
+    def sign(self, message_hex, sk_hex):
+        """Ed25519 signature (hex) of a hex message with a hex secret key."""
+        cdef ccl_req r
+        _req(&r, <void *>ccl_crypto_sign, CCL_SIG_SS, 0)
+        r.s[0] = _cstr(message_hex, "message_hex")
+        r.s[1] = _cstr(sk_hex, "sk_hex")
+        return self._b._call(&r, K_STR, sk_hex)
+
+    def sign_many(self, messages, sk_hex, *, threads=None, errors="raise", progress=None,
+                  cancel=None):
+        cdef ccl_req r
+        _req(&r, <void *>ccl_crypto_sign, CCL_SIG_SS, 0)
+        r.s[1] = _cstr(sk_hex, "sk_hex")
+        return self._b._many(&r, messages, M_STR, 0, K_STR, sk_hex, threads, errors, progress, cancel)
+
+    def verify(self, signature_hex, message_hex, pk_hex):
+        """True if the signature is valid."""
+        cdef ccl_req r
+        _req(&r, <void *>ccl_crypto_verify, CCL_SIG_SSS, 0)
+        r.s[0] = _cstr(signature_hex, "signature_hex")
+        r.s[1] = _cstr(message_hex, "message_hex")
+        r.s[2] = _cstr(pk_hex, "pk_hex")
+        return self._b._call(&r, K_BOOL, None)
+
+    def verify_many(self, triples, *, threads=None, errors="raise", progress=None, cancel=None):
+        """``verify`` over ``(signature_hex, message_hex, pk_hex)`` tuples."""
+        cdef ccl_req r
+        _req(&r, <void *>ccl_crypto_verify, CCL_SIG_SSS, 0)
+        return self._b._many(&r, triples, M_TRIPLE, 0, K_BOOL, None, threads, errors, progress,
+                             cancel)
+
+
+@cython.final
+cdef class Transaction(_Namespace):
+    """Transaction CBOR helpers."""
+
+    cdef object _one(self, void *fn, value, int kind):
+        cdef ccl_req r
+        _req(&r, fn, CCL_SIG_S, 0)
+        r.s[0] = _cstr(value, "tx_cbor_hex")
+        return self._b._call(&r, kind, None)
+
+    def hash(self, tx_cbor_hex):
+        """Transaction id (blake2b-256 of the body), hex."""
+        return self._one(<void *>ccl_tx_hash, tx_cbor_hex, K_STR)
+
+    def hash_many(self, txs, *, threads=None, errors="raise", progress=None, cancel=None):
+        cdef ccl_req r
+        _req(&r, <void *>ccl_tx_hash, CCL_SIG_S, 0)
+        return self._b._many(&r, txs, M_STR, 0, K_STR, None, threads, errors, progress, cancel)
+
+    def sign_with_secret_key(self, tx_cbor_hex, sk_cbor_hex):
+        """Sign with a secret key (CBOR hex). Returns signed tx CBOR hex."""
+        cdef ccl_req r
+        _req(&r, <void *>ccl_tx_sign_with_secret_key, CCL_SIG_SS, 0)
+        r.s[0] = _cstr(tx_cbor_hex, "tx_cbor_hex")
+        r.s[1] = _cstr(sk_cbor_hex, "sk_cbor_hex")
+        return self._b._call(&r, K_STR, sk_cbor_hex)
+
+    def to_json(self, tx_cbor_hex):
+        """Transaction CBOR as a JSON dict."""
+        return self._one(<void *>ccl_tx_to_json, tx_cbor_hex, K_JSON)
+
+    def from_json(self, tx_json):
+        """Transaction JSON (str or dict) to CBOR hex."""
+        tx_json = _json_arg(tx_json)
+        cdef ccl_req r
+        _req(&r, <void *>ccl_tx_from_json, CCL_SIG_S, 0)
+        r.s[0] = _cstr(tx_json, "tx_json")
+        return self._b._call(&r, K_STR, None)
+
+    def deserialize(self, tx_cbor_hex):
+        """Transaction CBOR to a dict."""
+        return self._one(<void *>ccl_tx_deserialize, tx_cbor_hex, K_JSON)
+
+
+@cython.final
+cdef class Plutus(_Namespace):
+    """PlutusData helpers."""
+
+    cdef object _one(self, void *fn, value, str name):
+        cdef ccl_req r
+        _req(&r, fn, CCL_SIG_S, 0)
+        r.s[0] = _cstr(value, name)
+        return self._b._call(&r, K_STR, None)
+
+    def data_hash(self, datum_cbor_hex):
+        """Datum hash of PlutusData CBOR, hex."""
+        return self._one(<void *>ccl_plutus_data_hash, datum_cbor_hex, "datum_cbor_hex")
+
+    def data_to_json(self, cbor_hex):
+        """PlutusData CBOR to its JSON string."""
+        return self._one(<void *>ccl_plutus_data_to_json, cbor_hex, "cbor_hex")
+
+    def data_from_json(self, json_str):
+        """PlutusData JSON (str or dict) to CBOR hex."""
+        json_str = _json_arg(json_str)
+        return self._one(<void *>ccl_plutus_data_from_json, json_str, "json_str")
+
+
+@cython.final
+cdef class Script(_Namespace):
+    """Native script helpers."""
+
+    def native_from_json(self, json_str):
+        """Parse a native script (JSON str or dict). Returns a JSON string with policy_id,
+        script_hash and cbor_hex (a string, as in the reference wrapper)."""
+        json_str = _json_arg(json_str)
+        cdef ccl_req r
+        _req(&r, <void *>ccl_script_native_from_json, CCL_SIG_S, 0)
+        r.s[0] = _cstr(json_str, "json_str")
+        return self._b._call(&r, K_STR, None)
+
+    def hash(self, script_cbor_hex, script_type=0):
+        """Script hash of script CBOR, hex."""
+        cdef ccl_req r
+        _req(&r, <void *>ccl_script_hash, CCL_SIG_SI, 0)
+        r.s[0] = _cstr(script_cbor_hex, "script_cbor_hex")
+        r.i[0] = _cint(script_type, "script_type")
+        return self._b._call(&r, K_STR, None)
+
+
+@cython.final
+cdef class Governance(_Namespace):
+    """Governance keys derived from a mnemonic (``network`` as in Account)."""
+
+    cdef object _key(self, void *fn, mnemonic, network, account_index):
+        cdef ccl_req r
+        _req(&r, fn, CCL_SIG_SII, 0)
+        r.s[0] = _cstr(mnemonic, "mnemonic")
+        r.i[0] = _network(network)
+        r.i[1] = _index(account_index, "account_index")
+        return self._b._call(&r, K_JSON, mnemonic)
+
+    def drep_key_from_mnemonic(self, mnemonic, network, account_index=0):
+        """DRep key pair info dict."""
+        return self._key(<void *>ccl_gov_drep_key_from_mnemonic, mnemonic, network, account_index)
+
+    def committee_cold_key_from_mnemonic(self, mnemonic, network, account_index=0):
+        """Committee cold key info dict."""
+        return self._key(<void *>ccl_gov_committee_cold_key_from_mnemonic, mnemonic, network,
+                         account_index)
+
+    def committee_hot_key_from_mnemonic(self, mnemonic, network, account_index=0):
+        """Committee hot key info dict."""
+        return self._key(<void *>ccl_gov_committee_hot_key_from_mnemonic, mnemonic, network,
+                         account_index)
+
+
+@cython.final
+cdef class Wallet(_Namespace):
+    """HD wallet helpers (``network`` as in Account)."""
+
+    def create(self, network):
+        """Create a new HD wallet. Returns dict with mnemonic, stake_address, addresses."""
+        cdef ccl_req r
+        _req(&r, <void *>ccl_wallet_create, CCL_SIG_I, 1)
+        r.i[0] = _network(network)
+        return self._b._call(&r, K_JSON, None)
+
+    def from_mnemonic(self, mnemonic, network):
+        """Restore an HD wallet from a mnemonic. Returns dict."""
+        cdef ccl_req r
+        _req(&r, <void *>ccl_wallet_from_mnemonic, CCL_SIG_SI, 1)
+        r.s[0] = _cstr(mnemonic, "mnemonic")
+        r.i[0] = _network(network)
+        return self._b._call(&r, K_JSON, mnemonic)
+
+    cdef ccl_req _addr_req(self, mnemonic, network) except *:
+        cdef ccl_req r
+        _req(&r, <void *>ccl_wallet_get_address, CCL_SIG_SII, 0)
+        r.s[0] = _cstr(mnemonic, "mnemonic")
+        r.i[0] = _network(network)
+        return r
+
+    def get_address(self, mnemonic, network, index=0):
+        """Base address (account 0, external) at ``index``, bech32."""
+        cdef ccl_req r = self._addr_req(mnemonic, network)
+        r.i[1] = _index(index, "index")
+        return self._b._call(&r, K_STR, mnemonic)
+
+    def get_addresses(self, mnemonic, network, indices, *, threads=None, errors="raise",
+                      progress=None, cancel=None):
+        """``get_address`` for many indices, across native threads, in input order. libccl
+        re-derives from the mnemonic for each (~30 ms); see ccl.hd for bulk generation."""
+        cdef ccl_req r = self._addr_req(mnemonic, network)
+        return self._b._many(&r, indices, M_INT, 1, K_STR, mnemonic, threads, errors, progress,
+                             cancel)
+
+    def iter_addresses(self, mnemonic, network, start=0, count=None, *, chunk=256, threads=None,
+                       progress=None, cancel=None):
+        """Yields ``get_address`` for ``start, start+1, ...`` (``count`` items, or up to 2**31-1),
+        computing ``chunk`` at a time so memory stays bounded whatever the range."""
+        _index(start, "start")
+        stop = 0x80000000 if count is None else start + count
+        if count is not None:
+            _index(count, "count")
+            if stop > 0x80000000:
+                raise ValueError("start + count exceeds 2**31 (hardened indices)")
+        if not _is_int(chunk) or chunk < 1:
+            raise ValueError("chunk must be a positive int")
+        self._addr_req(mnemonic, network)  # validate now, not at the first next()
+        return _iter_chunks(self.get_addresses, mnemonic, network, start, stop, chunk, threads,
+                            progress, cancel)
+
+
+def _iter_chunks(fn, mnemonic, network, start, stop, chunk, threads, progress, cancel):
+    pos = start
+    while pos < stop:
+        end = min(pos + chunk, stop)
+        yield from fn(mnemonic, network, range(pos, end), threads=threads, cancel=cancel)
+        if progress is not None:
+            progress(end - start, stop - start)
+        pos = end
+
+
+@cython.final
+cdef class QuickTx(_Namespace):
+    """Builds unsigned transactions from a CCL TxPlan, fully offline.
+
+    The caller supplies chain data (UTXOs, protocol parameters, optionally execution units);
+    nothing is fetched or submitted. ``build_with`` composes a provider with ``build``.
+    """
+
+    cdef object _plan_text(self, txplan):
+        if isinstance(txplan, dict):
+            yaml = _yaml()
+            return yaml.dump(txplan, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+                             sort_keys=False)
+        return txplan
+
+    cdef ccl_req _build_req(self, utxos_json, pp_json, exec_units_json) except *:
+        cdef ccl_req r
+        _req(&r, <void *>ccl_quicktx_build, CCL_SIG_SSSS, 0)
+        r.s[1] = _cstr(utxos_json, "utxos")
+        r.s[2] = _cstr(pp_json, "protocol_params")
+        if exec_units_json is not None:
+            r.s[3] = _cstr(exec_units_json, "exec_units")
+        return r
+
+    def build(self, txplan_yaml, utxos, protocol_params, exec_units=None):
+        """Build an unsigned transaction. ``txplan_yaml`` is TxPlan YAML text or a dict (dumped
+        with PyYAML's C dumper when available). Returns dict with tx_cbor, tx_hash, fee."""
+        plan = self._plan_text(txplan_yaml)
+        utxos_json = _json_dumps(utxos)
+        pp_json = _json_dumps(protocol_params)
+        exec_json = _json_dumps(exec_units) if exec_units is not None else None
+        cdef ccl_req r = self._build_req(utxos_json, pp_json, exec_json)
+        r.s[0] = _cstr(plan, "txplan_yaml")
+        return self._b._call(&r, K_YAML, None)
+
+    def build_many(self, plans, utxos, protocol_params, exec_units=None, *, threads=None,
+                   errors="raise", progress=None, cancel=None):
+        """``build`` for many plans over the same chain data, across native threads."""
+        texts = [self._plan_text(p) for p in plans]
+        utxos_json = _json_dumps(utxos)
+        pp_json = _json_dumps(protocol_params)
+        exec_json = _json_dumps(exec_units) if exec_units is not None else None
+        cdef ccl_req r = self._build_req(utxos_json, pp_json, exec_json)
+        return self._b._many(&r, texts, M_STR, 0, K_YAML, None, threads, errors, progress, cancel)
+
+    def build_with(self, txplan_yaml, provider, sender, evaluator=None):
+        """Fetch chain data from ``provider`` (and execution units from ``evaluator``, as a
+        draft -> evaluate -> rebuild two-pass), then build. Without an evaluator libccl computes
+        the units offline (Scalus)."""
+        utxos = provider.utxos(sender)
+        protocol_params = provider.protocol_params()
+        exec_units = None
+        if evaluator is not None:
+            draft = self.build(txplan_yaml, utxos, protocol_params)
+            exec_units = evaluator.evaluate(draft["tx_cbor"], utxos)
+        return self.build(txplan_yaml, utxos, protocol_params, exec_units)
