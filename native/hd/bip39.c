@@ -6,6 +6,7 @@
  * branch-free comparison, so the time taken does not depend on which words the mnemonic holds.
  * Every buffer that held word indices, bits or entropy is wiped before returning.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -15,7 +16,8 @@
 #define SLOT 16   /* bytes per table slot: HD_BIP39_WORD_MAX + NUL padding */
 
 static uint8_t g_table[HD_BIP39_WORDS][SLOT];
-static volatile int g_ready = 0;
+/* set once (release) after the table is filled; readers load it with acquire */
+static atomic_int g_ready = 0;
 
 int hd_bip39_set_wordlist(const char *const *words, const size_t *lens, size_t n)
 {
@@ -30,7 +32,7 @@ int hd_bip39_set_wordlist(const char *const *words, const size_t *lens, size_t n
             return HD_ERR_WORDLIST;
         }
     }
-    if (g_ready) {
+    if (atomic_load_explicit(&g_ready, memory_order_acquire)) {
         /* Loaded already (module imported twice, sub-interpreter...): it must be the same list. */
         for (i = 0; i < n; i++) {
             if (memcmp(g_table[i], words[i], lens[i]) != 0 ||
@@ -44,13 +46,13 @@ int hd_bip39_set_wordlist(const char *const *words, const size_t *lens, size_t n
         memset(g_table[i], 0, SLOT);
         memcpy(g_table[i], words[i], lens[i]);
     }
-    g_ready = 1;
+    atomic_store_explicit(&g_ready, 1, memory_order_release);
     return HD_OK;
 }
 
 int hd_bip39_ready(void)
 {
-    return g_ready;
+    return atomic_load_explicit(&g_ready, memory_order_acquire);
 }
 
 static int is_space(unsigned char c)
@@ -91,7 +93,7 @@ int hd_bip39_to_entropy(const char *mnemonic, size_t len, uint8_t entropy[HD_ENT
     int rc = HD_ERR_MNEMONIC;
     const unsigned char *s = (const unsigned char *)mnemonic;
 
-    if (!g_ready) {
+    if (!hd_bip39_ready()) {
         return HD_ERR_WORDLIST;
     }
     if (mnemonic == NULL || entropy == NULL || entropy_len == NULL) {

@@ -44,6 +44,9 @@ cdef enum:
     SLICE_MS = 100          # how often a waiting batch owner wakes for signals and progress
 
 _SIZE_RE = re.compile(r"[1-9][0-9]*[kKmMgG]?")
+_SIZE_UNITS = {c: 1 << (10 * (k + 1)) for k, c in enumerate("kmg")}
+_SIZE_UNITS.update({c.upper(): v for c, v in _SIZE_UNITS.items()})
+_SIZE_UNITS.update({str(d): 1 for d in range(10)})
 _json_loads = json.loads
 _json_dumps = json.dumps
 _version_checked = False
@@ -82,6 +85,12 @@ class CclClosedError(RuntimeError):
 # ---------------------------------------------------------------------------------------------
 # Argument conversion: every check happens here, once, before any native call.
 
+# Largest string argument accepted (bytes); -1 = unlimited. libccl converts every argument to a Java
+# String inside the isolate, and an allocation beyond the isolate heap is not an exception there:
+# GraalVM aborts the process. configure(max_heap=...) therefore also caps inputs (see configure).
+cdef Py_ssize_t _max_input = -1
+
+
 cdef const char *_cstr(object value, str name) except NULL:
     """UTF-8 view of a str (cached inside the str) or bytes, without copying."""
     cdef Py_ssize_t n = 0
@@ -99,6 +108,9 @@ cdef const char *_cstr(object value, str name) except NULL:
         raise TypeError(f"{name} must be str or bytes, not {type(value).__name__}")
     if memchr(p, 0, <size_t>n) != NULL:
         raise ValueError(f"{name} contains an embedded NUL character")
+    if _max_input >= 0 and n > _max_input:
+        raise ValueError(f"{name} is {n} bytes, more than the {_max_input} bytes the configured "
+                         f"isolate heap allows (ccl.configure(max_input=...))")
     return p
 
 
@@ -182,6 +194,8 @@ cdef object _error(int rc, const char *data, size_t n, object secret, object ind
     if rc == CCL_RT_CLOSED:
         return CclClosedError("CclLib is closed; create a new instance (or don't call it outside "
                               "its `with` block)")
+    if rc == CCL_RT_CANCELLED:
+        return CclError(rc, "not run: the batch stopped at an earlier failure", index)
     message = PyUnicode_DecodeUTF8(data, n, "replace") if n else ""
     message = _redact(message, secret) or f"Unknown error (code {rc})"
     return CclError(rc, message, index)
@@ -206,24 +220,34 @@ cdef object _convert(ccl_out *out, int kind, object secret, object index):
 
 # ---------------------------------------------------------------------------------------------
 
-def configure(*, max_heap=None, options=()):
+def configure(*, max_heap=None, options=(), max_input=None):
     """Set GraalVM isolate options; only before the first libccl call of the process.
 
     Why: the isolate is created lazily, once per process, and its heap cap cannot change
     afterwards. ``max_heap`` is a size like ``"256m"``/``"2g"`` or a number of bytes; ``options``
     are raw native-image runtime options (e.g. ``"-XX:+PrintGC"``). The same options are reused
     for the fresh isolate a forked child creates.
+
+    An allocation beyond the heap cap is not reported by libccl: GraalVM aborts the whole process
+    while converting the argument. So a heap cap also caps every string argument, by default at
+    one eighth of the heap (measured: a 100 MB hex string needs well over 256 MB inside), and a
+    larger argument raises ValueError before the call. ``max_input`` (bytes) overrides that cap.
     """
+    global _max_input
     argv = []
+    cdef Py_ssize_t heap_bytes = -1
     if max_heap is not None:
         if _is_int(max_heap):
             if max_heap <= 0:
                 raise ValueError("max_heap must be positive")
-            argv.append(f"-Xmx{max_heap}")
+            heap_bytes = max_heap
         elif isinstance(max_heap, str) and _SIZE_RE.fullmatch(max_heap):
-            argv.append(f"-Xmx{max_heap}")
+            heap_bytes = int(max_heap.rstrip("kKmMgG")) * _SIZE_UNITS[max_heap[len(max_heap) - 1]]
         else:
             raise ValueError(f"max_heap must be bytes as int or a size like '256m', got {max_heap!r}")
+        argv.append(f"-Xmx{heap_bytes}")
+    if max_input is not None and (not _is_int(max_input) or max_input < 0):
+        raise ValueError("max_input must be a non-negative int (bytes)")
     for opt in options:
         if not isinstance(opt, str) or not opt.startswith("-"):
             raise ValueError(f"isolate options must be strings starting with '-', got {opt!r}")
@@ -244,6 +268,10 @@ def configure(*, max_heap=None, options=()):
                            "ccl.configure() before the first libccl call")
     if rc != 0:
         raise MemoryError()
+    if max_input is not None:
+        _max_input = max_input
+    elif heap_bytes > 0:
+        _max_input = heap_bytes // 8
 
 
 def _runtime_info():
@@ -436,6 +464,8 @@ cdef class CclLib:
             finally:
                 with nogil:
                     ccl_batch_destroy(&b)
+            if self._closed and ccl_batch_done(&b) < <size_t>n:
+                _convert_closed()  # closed mid-batch: the unstarted items were abandoned
             return _collect(outs, n, kind, secret, raise_first)
         finally:
             for k in range(n):

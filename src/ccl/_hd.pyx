@@ -1,0 +1,652 @@
+# cython: language_level=3
+"""Cython layer of the CIP-1852 HD address engine (see ccl.hd for the public documentation).
+
+All derivation runs in C (native/hd/) with the GIL released. Private key material never becomes a
+Python object: it lives in sodium_malloc'd buffers owned by the C account handle and is wiped by
+close() / garbage collection.
+"""
+
+cimport cython
+from libc.stdint cimport uint8_t, uint32_t
+from libc.stdlib cimport malloc, free
+from libc.string cimport memcpy, memchr
+from cpython.mem cimport PyMem_RawMalloc, PyMem_RawFree
+from cpython.bytes cimport PyBytes_FromStringAndSize
+
+import os
+import random
+import threading
+
+cdef extern from "Python.h":
+    const char *PyUnicode_AsUTF8AndSize(object s, Py_ssize_t *size) except NULL
+    object PyUnicode_DecodeASCII(const char *s, Py_ssize_t size, const char *errors)
+
+cdef extern from "sodium.h" nogil:
+    void sodium_memzero(void *pnt, size_t length)
+
+cdef extern from "hd/hd.h" nogil:
+    enum:
+        HD_OK
+        HD_ERR_NOMEM
+        HD_ERR_MNEMONIC
+        HD_ERR_WORDLIST
+        HD_ERR_INDEX
+        HD_ERR_DERIVE
+        HD_ERR_CLOSED
+        HD_ERR_BECH32_CHAR
+        HD_ERR_BECH32_CHECKSUM
+        HD_ERR_BECH32_FORMAT
+        HD_ERR_HRP
+        HD_ERR_LENGTH
+        HD_ERR_POINT
+        HD_ERR_ARG
+        HD_ERR_SODIUM
+        HD_XPUB_LEN
+        HD_KEYHASH_LEN
+        HD_BECH32_MAX
+        HD_HRP_MAX
+        HD_KIND_BASE
+        HD_KIND_ENTERPRISE
+
+    ctypedef struct hd_account:
+        pass
+
+    int hd_init()
+    int hd_bip39_set_wordlist(const char *const *words, const size_t *lens, size_t n)
+    int hd_bip39_ready()
+    void hd_key_hash(const uint8_t *pk, uint8_t *out)
+    int hd_xpub_valid(const uint8_t *xpub)
+    hd_account *hd_account_new()
+    int hd_account_from_mnemonic(hd_account *a, const char *mnemonic, size_t mnemonic_len,
+                                 const uint8_t *passphrase, size_t passphrase_len,
+                                 uint32_t account_index, int keep_mnemonic)
+    int hd_account_xpub(hd_account *a, uint8_t *xpub)
+    int hd_account_is_closed(hd_account *a)
+    int hd_account_copy_mnemonic(hd_account *a, char *out, size_t cap, size_t *len)
+    void hd_account_close(hd_account *a)
+    void hd_account_free(hd_account *a)
+    int hd_bech32_decode(const char *inp, size_t in_len, char *hrp, size_t hrp_cap, uint8_t *data,
+                         size_t data_cap, size_t *data_len)
+    int hd_xvk_parse(const char *inp, size_t in_len, uint8_t *xpub)
+    long hd_xvk_format(const uint8_t *xpub, char *out, size_t cap)
+    long hd_address_len(int network, int kind)
+    long hd_stake_address_len(int network)
+    int hd_stake_address(const uint8_t *account_xpub, int network, char *out, size_t cap)
+    int hd_addresses_from_xpub(const uint8_t *account_xpub, int network, uint32_t role, int kind,
+                               uint32_t start, uint32_t count, int threads, char *out)
+    int hd_addresses_from_account(hd_account *a, int network, uint32_t role, int kind,
+                                  uint32_t start, uint32_t count, int threads, char *out)
+
+
+#: Largest soft (non-hardened) index: addresses and account indices are 0 .. MAX_INDEX.
+MAX_INDEX = 0x7FFFFFFF
+DEFAULT_CHUNK = 65536
+cdef int _MAX_THREADS = 256
+cdef uint32_t _MAX_INDEX = 0x7FFFFFFF
+
+if hd_init() != HD_OK:
+    raise ImportError("libsodium failed to initialise (sodium_init)")
+
+
+class VerificationError(RuntimeError):
+    """The engine and libccl derived different addresses for the same mnemonic and path."""
+
+
+_wordlist_lock = threading.Lock()
+
+
+cdef int _ensure_wordlist() except -1:
+    """Hand python-mnemonic's English BIP-39 wordlist to the C side, once per process."""
+    if hd_bip39_ready():
+        return 0
+    with _wordlist_lock:
+        if hd_bip39_ready():
+            return 0
+        try:
+            from mnemonic import Mnemonic
+        except ImportError:
+            raise ImportError("AccountKey.from_mnemonic needs the 'mnemonic' package "
+                              "(pip install mnemonic) for the BIP-39 English wordlist") from None
+        words = [w.encode("utf-8") for w in Mnemonic("english").wordlist]
+        n = len(words)
+        ptrs = <const char **>malloc(max(n, 1) * sizeof(const char *))
+        lens = <size_t *>malloc(max(n, 1) * sizeof(size_t))
+        if ptrs == NULL or lens == NULL:
+            free(ptrs)
+            free(lens)
+            raise MemoryError()
+        try:
+            for i in range(n):
+                ptrs[i] = <const char *>(<bytes>words[i])
+                lens[i] = len(<bytes>words[i])
+            rc = hd_bip39_set_wordlist(ptrs, lens, n)
+        finally:
+            free(ptrs)
+            free(lens)
+        if rc != HD_OK:
+            raise RuntimeError("the mnemonic package returned an unusable English wordlist")
+    return 0
+
+
+cdef int _raise_for(int rc) except -1:
+    """Map a C status to an exception. Messages never carry key material or mnemonic words."""
+    if rc == HD_OK:
+        return 0
+    if rc == HD_ERR_NOMEM:
+        raise MemoryError()
+    if rc == HD_ERR_MNEMONIC:
+        raise ValueError("invalid mnemonic")
+    if rc == HD_ERR_CLOSED:
+        raise ValueError("AccountKey is closed")
+    if rc == HD_ERR_DERIVE:
+        raise ValueError("derivation produced an invalid key (probability ~2**-220)")
+    if rc == HD_ERR_INDEX:
+        raise ValueError("hardened index where a soft index is required")
+    if rc == HD_ERR_ARG:
+        raise ValueError("invalid argument")
+    if rc == HD_ERR_WORDLIST:
+        raise RuntimeError("BIP-39 wordlist not loaded")
+    raise RuntimeError(f"HD engine error {rc}")
+
+
+cdef object _index(object value, str name):
+    """operator.index() that also rejects bool, with a message naming the argument."""
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be an int, not bool")
+    try:
+        return value.__index__()
+    except AttributeError:
+        raise TypeError(f"{name} must be an int, not {type(value).__name__}") from None
+
+
+cdef int _network(object network) except -1:
+    """A ccl.network.Network or a plain int 0..3 (CCL ordinals, not on-chain ids)."""
+    if isinstance(network, bool) or not isinstance(network, int):
+        raise TypeError(f"network must be a ccl.Network or an int 0..3, not {type(network).__name__}")
+    if not 0 <= network <= 3:
+        raise ValueError(f"network must be 0..3 (CCL ordinals: 0 mainnet, 1 testnet, 2 preprod, "
+                         f"3 preview), got {int(network)}")
+    return <int>network
+
+
+cdef uint32_t _role(object role) except? 0xFFFFFFFF:
+    if isinstance(role, int) and not isinstance(role, bool) and (role == 0 or role == 1):
+        return <uint32_t>role
+    raise ValueError(f"role must be 0 (external) or 1 (internal/change), got {role!r}")
+
+
+cdef int _kind(object kind) except -1:
+    if isinstance(kind, str):
+        if kind == "base":
+            return HD_KIND_BASE
+        if kind == "enterprise":
+            return HD_KIND_ENTERPRISE
+    raise ValueError(f"kind must be 'base' or 'enterprise', got {kind!r}")
+
+
+cdef int _threads(object threads) except -1:
+    if threads is None:
+        threads = os.cpu_count() or 1
+    n = _index(threads, "threads")
+    if n < 1:
+        raise ValueError(f"threads must be >= 1, got {n}")
+    return <int>min(n, _MAX_THREADS)
+
+
+cdef tuple _range(object start, object count):
+    """Validate a soft index range; returns (start, count) as Python ints."""
+    start = _index(start, "start")
+    count = _index(count, "count")
+    if count < 0:
+        raise ValueError(f"count must be >= 0, got {count}")
+    if not 0 <= start <= MAX_INDEX:
+        raise ValueError(f"start must be in 0..2**31-1 (hardened indices cannot be derived from a "
+                         f"public key), got {start}")
+    if count > 0 and start + count - 1 > MAX_INDEX:
+        raise ValueError(f"start + count - 1 = {start + count - 1} exceeds 2**31-1 (hardened "
+                         f"indices cannot be derived from a public key)")
+    return start, count
+
+
+cdef list _derive(const uint8_t *xpub, hd_account *acct, int net, uint32_t role, int kind,
+                  uint32_t start, uint32_t count, int threads):
+    """Run the C bulk loop (GIL released) and build the list of str once."""
+    cdef long alen = hd_address_len(net, kind)
+    cdef size_t total = <size_t>count * <size_t>alen
+    cdef char *buf
+    cdef int rc
+    cdef uint32_t i
+    cdef uint8_t xp[64]
+    cdef list out = []
+    if count == 0:
+        if acct != NULL:
+            # still reports a closed key
+            with nogil:
+                rc = hd_addresses_from_account(acct, net, role, kind, start, 0, 1, NULL)
+            _raise_for(rc)
+        return out
+    buf = <char *>PyMem_RawMalloc(total)
+    if buf == NULL:
+        raise MemoryError(f"cannot allocate {total} bytes for {count} addresses; "
+                          f"use iter_addresses() for large ranges")
+    try:
+        if acct != NULL:
+            with nogil:
+                rc = hd_addresses_from_account(acct, net, role, kind, start, count, threads, buf)
+        else:
+            memcpy(xp, xpub, 64)
+            with nogil:
+                rc = hd_addresses_from_xpub(xp, net, role, kind, start, count, threads, buf)
+        _raise_for(rc)
+        for i in range(count):
+            out.append(PyUnicode_DecodeASCII(buf + <size_t>i * <size_t>alen, alen, NULL))
+    finally:
+        PyMem_RawFree(buf)
+    return out
+
+
+cdef str _stake_address(const uint8_t *xpub, int net):
+    cdef char buf[128]
+    cdef int rc
+    cdef uint8_t xp[64]
+    memcpy(xp, xpub, 64)
+    with nogil:
+        rc = hd_stake_address(xp, net, buf, sizeof(buf))
+    _raise_for(rc)
+    return buf[:hd_stake_address_len(net)].decode("ascii")
+
+
+def _iter_chunks(fetch, start, count, chunk):
+    """Yield addresses chunk by chunk; fetch(start, n) returns a list of n addresses."""
+    end = start + count
+    while start < end:
+        n = min(chunk, end - start)
+        yield from fetch(start, n)
+        start += n
+
+
+cdef tuple _iter_args(object start, object count, object chunk):
+    start = _index(start, "start")
+    if count is None:
+        if not 0 <= start <= MAX_INDEX:
+            _range(start, 0)  # raises the usual message
+        count = MAX_INDEX - start + 1
+    start, count = _range(start, count)
+    chunk = _index(chunk, "chunk")
+    if chunk < 1:
+        raise ValueError(f"chunk must be >= 1, got {chunk}")
+    return start, count, chunk
+
+
+@cython.final
+cdef class AccountPublicKey:
+    """Account-level extended public key (m/1852'/1815'/account'): 32-byte Ed25519 key A and
+    32-byte chain code. Derives every soft address of the account; holds nothing secret."""
+
+    cdef uint8_t _xpub[64]
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("use AccountPublicKey.from_bech32(), .from_bytes() or AccountKey.public_key()")
+
+    @staticmethod
+    cdef AccountPublicKey _new(const uint8_t *xpub):
+        cdef AccountPublicKey k = AccountPublicKey.__new__(AccountPublicKey)
+        memcpy(k._xpub, xpub, 64)
+        return k
+
+    @classmethod
+    def from_bech32(cls, text):
+        """Parse an ``acct_xvk1...`` string (bech32 of public key || chain code)."""
+        cdef uint8_t xp[64]
+        cdef const char *p
+        cdef Py_ssize_t n
+        cdef int rc
+        if not isinstance(text, str):
+            raise TypeError(f"expected a str, not {type(text).__name__}")
+        if not text.isascii():
+            raise ValueError("invalid acct_xvk: non-ASCII character")
+        p = PyUnicode_AsUTF8AndSize(text, &n)
+        rc = hd_xvk_parse(p, <size_t>n, xp)
+        if rc == HD_OK:
+            return AccountPublicKey._new(xp)
+        if rc == HD_ERR_BECH32_CHECKSUM:
+            raise ValueError("invalid acct_xvk: bad bech32 checksum")
+        if rc == HD_ERR_BECH32_CHAR:
+            raise ValueError("invalid acct_xvk: character outside the bech32 alphabet or mixed case")
+        if rc == HD_ERR_BECH32_FORMAT:
+            raise ValueError("invalid acct_xvk: malformed bech32 string")
+        if rc == HD_ERR_HRP:
+            hrp = text[:text.rfind("1")].lower()
+            raise ValueError(f"invalid acct_xvk: expected HRP 'acct_xvk', got {hrp!r}")
+        if rc == HD_ERR_LENGTH:
+            raise ValueError("invalid acct_xvk: payload must be 64 bytes (public key || chain code)")
+        if rc == HD_ERR_POINT:
+            raise ValueError("invalid acct_xvk: public key is not a valid Ed25519 point")
+        _raise_for(rc)
+
+    @classmethod
+    def from_bytes(cls, data):
+        """From 64 bytes: 32-byte Ed25519 public key || 32-byte chain code."""
+        cdef const uint8_t[::1] view
+        if isinstance(data, str):
+            raise TypeError("expected bytes-like, not str (use from_bech32 for acct_xvk strings)")
+        try:
+            view = memoryview(data).cast("B")
+        except TypeError:
+            raise TypeError(f"expected bytes-like, not {type(data).__name__}") from None
+        if view.shape[0] != 64:
+            raise ValueError(f"an account public key is 64 bytes (key || chain code), "
+                             f"got {view.shape[0]}")
+        if hd_xpub_valid(&view[0]) != HD_OK:
+            raise ValueError("public key is not a valid Ed25519 point")
+        return AccountPublicKey._new(&view[0])
+
+    def to_bytes(self):
+        """32-byte public key || 32-byte chain code."""
+        return PyBytes_FromStringAndSize(<const char *>self._xpub, 64)
+
+    def to_bech32(self):
+        """``acct_xvk1...`` (bech32 of public key || chain code)."""
+        cdef char buf[160]
+        cdef long n = hd_xvk_format(self._xpub, buf, sizeof(buf))
+        if n < 0:
+            _raise_for(<int>n)
+        return buf[:n].decode("ascii")
+
+    def __eq__(self, other):
+        if not isinstance(other, AccountPublicKey):
+            return NotImplemented
+        return self.to_bytes() == (<AccountPublicKey>other).to_bytes()
+
+    def __hash__(self):
+        return hash((AccountPublicKey, self.to_bytes()))
+
+    def __repr__(self):
+        return f"AccountPublicKey({self.to_bech32()!r})"
+
+    def __reduce__(self):
+        return (AccountPublicKey.from_bytes, (self.to_bytes(),))
+
+    def addresses(self, network, start=0, count=1, *, role=0, kind="base", threads=None,
+                  verify=None):
+        """Addresses m/.../role/start .. start+count-1 as a list of bech32 str, in index order."""
+        if verify is not None:
+            raise ValueError("verify= is only available on AccountKey.addresses(): libccl derives "
+                             "addresses from a mnemonic, not from a public key")
+        cdef int net = _network(network)
+        cdef uint32_t r = _role(role)
+        cdef int k = _kind(kind)
+        start, count = _range(start, count)
+        cdef int nthreads = _threads(threads)
+        return _derive(self._xpub, NULL, net, r, k, start, count, nthreads)
+
+    def iter_addresses(self, network, start=0, count=None, *, role=0, kind="base", threads=None,
+                       chunk=DEFAULT_CHUNK):
+        """Like addresses() but yields them, ``chunk`` at a time (bounded memory).
+        count=None runs to index 2**31-1."""
+        cdef int net = _network(network)
+        cdef uint32_t r = _role(role)
+        cdef int k = _kind(kind)
+        start, count, chunk = _iter_args(start, count, chunk)
+        cdef int nthreads = _threads(threads)
+        xpub = self.to_bytes()
+
+        def fetch(s, n):
+            cdef const uint8_t *p = <const uint8_t *>(<bytes>xpub)
+            return _derive(p, NULL, net, r, k, s, n, nthreads)
+        return _iter_chunks(fetch, start, count, chunk)
+
+    def stake_address(self, network):
+        """Reward address of the stake key m/.../2/0 (header 0xE0|net, HRP stake/stake_test)."""
+        return _stake_address(self._xpub, _network(network))
+
+
+@cython.final
+cdef class AccountKey:
+    """Account-level extended private key m/1852'/1815'/account' derived from a BIP-39 mnemonic.
+
+    The key lives in C memory (sodium_malloc) and is wiped by close(); use it as a context
+    manager. It is never exposed to Python: repr() shows the account index and a public-key
+    fingerprint only."""
+
+    cdef hd_account *_acct
+    cdef readonly object account_index
+    cdef bint _has_passphrase
+    cdef bint _kept_mnemonic
+
+    def __cinit__(self):
+        self._acct = hd_account_new()
+        if self._acct == NULL:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        hd_account_free(self._acct)   # wipes whatever close() did not
+        self._acct = NULL
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("use AccountKey.from_mnemonic()")
+
+    @classmethod
+    def from_mnemonic(cls, mnemonic, account_index=0, passphrase="", *,
+                      keep_mnemonic_for_verify=False):
+        """BIP-39 mnemonic (English, 12/15/18/21/24 words) -> Icarus master key -> account key
+        m/1852'/1815'/account_index'. ``passphrase`` is the optional BIP-39/Icarus passphrase.
+
+        keep_mnemonic_for_verify=True keeps a copy of the (normalized) words in locked, wiped C
+        memory so that addresses(..., verify=lib) can re-derive samples through libccl."""
+        cdef const char *m
+        cdef const char *pp
+        cdef Py_ssize_t mlen = 0, plen = 0
+        cdef uint32_t acct
+        cdef int rc, keep
+        cdef bint bad_text = False
+        if not isinstance(mnemonic, str):
+            raise TypeError(f"mnemonic must be a str, not {type(mnemonic).__name__}")
+        if not isinstance(passphrase, str):
+            raise TypeError(f"passphrase must be a str, not {type(passphrase).__name__}")
+        if not isinstance(keep_mnemonic_for_verify, bool):
+            raise TypeError("keep_mnemonic_for_verify must be a bool")
+        idx = _index(account_index, "account_index")
+        if not 0 <= idx <= MAX_INDEX:
+            raise ValueError(f"account_index must be in 0..2**31-1, got {idx}")
+        acct = <uint32_t>idx
+        keep = 1 if keep_mnemonic_for_verify else 0
+        # UTF-8 view of the str itself (cached inside the str object): no extra Python copy of
+        # the secret is made. A lone surrogate makes this raise UnicodeEncodeError, whose .object
+        # is the whole mnemonic: catch it and raise a fresh error outside the except block so the
+        # secret is not kept as __context__.
+        try:
+            m = PyUnicode_AsUTF8AndSize(mnemonic, &mlen)
+            pp = PyUnicode_AsUTF8AndSize(passphrase, &plen)
+        except UnicodeError:
+            bad_text = True
+        if bad_text:
+            raise ValueError("invalid mnemonic or passphrase: not encodable as UTF-8")
+        if memchr(m, 0, <size_t>mlen) != NULL:
+            raise ValueError("mnemonic contains a NUL character")
+        _ensure_wordlist()
+        cdef AccountKey key = AccountKey.__new__(AccountKey)
+        with nogil:
+            rc = hd_account_from_mnemonic(key._acct, m, <size_t>mlen, <const uint8_t *>pp,
+                                          <size_t>plen, acct, keep)
+        _raise_for(rc)
+        key.account_index = idx
+        key._has_passphrase = plen > 0
+        key._kept_mnemonic = keep_mnemonic_for_verify
+        return key
+
+    cdef int _xpub(self, uint8_t *out) except -1:
+        _raise_for(hd_account_xpub(self._acct, out))
+        return 0
+
+    @property
+    def closed(self):
+        """True once close() wiped the key."""
+        return bool(hd_account_is_closed(self._acct))
+
+    def close(self):
+        """Wipe the private key (and any kept mnemonic). Idempotent."""
+        with nogil:
+            hd_account_close(self._acct)
+
+    def __enter__(self):
+        if hd_account_is_closed(self._acct):
+            raise ValueError("AccountKey is closed")
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self.close()
+        return False
+
+    def __repr__(self):
+        cdef uint8_t xp[64]
+        cdef uint8_t h[28]
+        if hd_account_xpub(self._acct, xp) != HD_OK:
+            return f"AccountKey(account_index={self.account_index}, closed)"
+        hd_key_hash(xp, h)
+        fp = PyBytes_FromStringAndSize(<const char *>h, 8).hex()
+        return f"AccountKey(account_index={self.account_index}, public_key_fingerprint={fp})"
+
+    def __reduce__(self):
+        raise TypeError("AccountKey holds a private key and cannot be pickled or copied")
+
+    def public_key(self):
+        """The account's AccountPublicKey (acct_xvk)."""
+        cdef uint8_t xp[64]
+        self._xpub(xp)
+        return AccountPublicKey._new(xp)
+
+    def stake_address(self, network):
+        """Reward address of m/.../2/0 (header 0xE0|net, HRP stake/stake_test)."""
+        cdef uint8_t xp[64]
+        cdef int net = _network(network)
+        self._xpub(xp)
+        return _stake_address(xp, net)
+
+    def addresses(self, network, start=0, count=1, *, role=0, kind="base", threads=None,
+                  verify=None):
+        """Addresses m/.../role/start .. start+count-1 (list of bech32 str, index order).
+
+        Same result as public_key().addresses(...), computed through the private scalar
+        (kL_i = kL_role + 8*ZL: one base-point multiplication per address, no point addition).
+
+        verify=lib (a ccl.CclLib) re-derives the first, the last and a few random indices
+        through libccl and raises VerificationError on any difference. It needs a key made with
+        keep_mnemonic_for_verify=True and no passphrase (libccl takes none)."""
+        cdef int net = _network(network)
+        cdef uint32_t r = _role(role)
+        cdef int k = _kind(kind)
+        start, count = _range(start, count)
+        cdef int nthreads = _threads(threads)
+        if verify is not None:
+            self._verify_preconditions(verify)
+        result = _derive(NULL, self._acct, net, r, k, start, count, nthreads)
+        if verify is not None:
+            self._verify(verify, net, r, k, start, count, result)
+        return result
+
+    def iter_addresses(self, network, start=0, count=None, *, role=0, kind="base", threads=None,
+                       chunk=DEFAULT_CHUNK):
+        """Like addresses() but yields them, ``chunk`` at a time (bounded memory).
+        count=None runs to index 2**31-1. Closing the key stops the iteration (ValueError)."""
+        cdef int net = _network(network)
+        cdef uint32_t r = _role(role)
+        cdef int k = _kind(kind)
+        start, count, chunk = _iter_args(start, count, chunk)
+        cdef int nthreads = _threads(threads)
+        if hd_account_is_closed(self._acct):
+            raise ValueError("AccountKey is closed")
+
+        def fetch(s, n):
+            return _derive(NULL, self._acct, net, r, k, s, n, nthreads)
+        return _iter_chunks(fetch, start, count, chunk)
+
+    # -- verification against libccl ----------------------------------------------------------
+
+    def _verify_preconditions(self, lib):
+        if hd_account_is_closed(self._acct):
+            raise ValueError("AccountKey is closed")
+        if not self._kept_mnemonic:
+            raise ValueError("verify= needs the mnemonic: create the key with "
+                             "AccountKey.from_mnemonic(..., keep_mnemonic_for_verify=True)")
+        if self._has_passphrase:
+            raise ValueError("verify= cannot check a key derived with a passphrase: libccl's "
+                             "account.from_mnemonic takes no passphrase")
+        account = getattr(lib, "account", None)
+        if not callable(getattr(account, "from_mnemonic", None)):
+            raise TypeError("verify= must be a ccl.CclLib instance (with account.from_mnemonic)")
+
+    cdef str _kept_words(self):
+        cdef char buf[512]
+        cdef size_t n = 0
+        cdef int rc = hd_account_copy_mnemonic(self._acct, buf, sizeof(buf), &n)
+        if rc == HD_ERR_ARG:
+            raise ValueError("no mnemonic kept for verification")
+        try:
+            _raise_for(rc)
+            return buf[:n].decode("ascii")
+        finally:
+            sodium_memzero(buf, sizeof(buf))
+
+    def _verify(self, lib, int net, uint32_t role, int kind, start, count, list result):
+        if count == 0:
+            return
+        fm = lib.account.from_mnemonic
+        acct = self.account_index
+        words = self._kept_words()
+        checks = []   # (what, index, engine value, libccl field)
+        if role == 0:
+            last = start + count - 1
+            sample = {start, last}
+            rng = random.SystemRandom()
+            for _ in range(min(3, count)):
+                sample.add(start + rng.randrange(count))
+            field = "base_address" if kind == HD_KIND_BASE else "enterprise_address"
+            for idx in sorted(sample):
+                checks.append((f"{'base' if kind == HD_KIND_BASE else 'enterprise'} address",
+                               idx, result[idx - start], field))
+        else:
+            # libccl only exposes role 1 at index 0 (change_address, a base address): check that
+            # one; it pins the role-1 key and chain code that every role-1 index derives from.
+            if start == 0 and kind == HD_KIND_BASE:
+                change0 = result[0]
+            else:
+                change0 = _derive(NULL, self._acct, net, 1, HD_KIND_BASE, 0, 1, 1)[0]
+            checks.append(("change address (role 1, index 0)", 0, change0, "change_address"))
+        stake = self.stake_address(net)
+        failure = None
+        try:
+            for n, (what, idx, got, field) in enumerate(checks):
+                failed_call = False
+                try:
+                    ref = fm(words, net, acct, idx)
+                    expected = ref[field]
+                    expected_stake = ref["stake_address"]
+                except Exception as e:   # do not chain: the exception may reference the words
+                    failed_call = True
+                    err_type = type(e).__name__
+                if failed_call:
+                    failure = (f"libccl failed to derive the verification sample "
+                               f"(network {net}, account {acct}, index {idx}): {err_type}")
+                    break
+                if got != expected:
+                    failure = (f"{what} differs from libccl (network {net}, account {acct}, "
+                               f"index {idx}): engine {got}, libccl {expected}")
+                    break
+                if n == 0 and stake != expected_stake:
+                    failure = (f"stake address differs from libccl (network {net}, account "
+                               f"{acct}): engine {stake}, libccl {expected_stake}")
+                    break
+        finally:
+            del words
+        if failure is not None:
+            raise VerificationError(failure)
+
+
+# Load the wordlist now when python-mnemonic is installed (a few ms, once), so that the first
+# from_mnemonic() call costs no more than the next ones; without it, AccountPublicKey still works
+# and from_mnemonic() raises a clear ImportError.
+try:
+    _ensure_wordlist()
+except ImportError:
+    pass
