@@ -15,6 +15,14 @@
 extern "C" {
 #endif
 
+/* Bump allocator for results: one malloc per 256 KiB block instead of one per item. Each worker
+   owns one; blocks go on the batch's list and are released together by ccl_batch_free(). */
+typedef struct ccl_block ccl_block;
+typedef struct {
+    char *cur;
+    size_t left;
+} ccl_arena;
+
 typedef struct {
     const ccl_req *reqs;
     ccl_out *outs;
@@ -29,6 +37,8 @@ typedef struct {
     int running;              /* workers still running */
     int nthreads;
     pthread_t *threads;
+    ccl_block *blocks;        /* every arena block, released by ccl_batch_free() */
+    ccl_arena inline_arena;   /* the arena of the owner thread in inline mode */
     pthread_mutex_t mu;
     pthread_cond_t cv;
 } ccl_batch;
@@ -50,8 +60,11 @@ int ccl_batch_wait(ccl_batch *b, int timeout_ms);
 /* Asks workers to stop after their in-flight call. */
 void ccl_batch_cancel(ccl_batch *b);
 
-/* Joins the workers and releases the batch's own resources (not the outs). */
-void ccl_batch_destroy(ccl_batch *b);
+/* Joins the workers. The results stay readable until ccl_batch_free(). */
+void ccl_batch_join(ccl_batch *b);
+
+/* Releases the batch's resources, result memory included (wiping it when wipe is set). */
+void ccl_batch_free(ccl_batch *b, int wipe);
 
 size_t ccl_batch_done(const ccl_batch *b);
 

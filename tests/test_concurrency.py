@@ -128,7 +128,13 @@ def test_short_lived_threads_are_detached():
         wave(20000)
         before = rss()
         wave(20000)
-        print("growth_kb", rss() - before, "attached", ccl._core._runtime_info()["attached_threads"])
+        growth = rss() - before
+        # join() returns before the OS thread has finished exiting (and run its detach hook).
+        import time
+        deadline = time.monotonic() + 5
+        while ccl._core._runtime_info()["attached_threads"] > 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        print("growth_kb", growth, "attached", ccl._core._runtime_info()["attached_threads"])
     """)
     fields = out.split()
     growth_kb, attached = int(fields[1]), int(fields[3])

@@ -215,7 +215,7 @@ cdef object _error(int rc, const char *data, size_t n, object secret, object ind
     return CclError(rc, message, index)
 
 
-cdef object _convert(ccl_out *out, int kind, object secret, object index):
+cdef object _convert(ccl_out *out, int kind, object secret, Py_ssize_t index):
     """Turns one outcome into the Python value, or into the exception to raise."""
     if out.rc == CCL_SUCCESS:
         if kind == K_BOOL:
@@ -229,7 +229,7 @@ cdef object _convert(ccl_out *out, int kind, object secret, object index):
         return yaml.load(s, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if kind == K_BOOL and out.rc > CCL_RT_ISOLATE_FAILED:
         return False
-    return _error(out.rc, out.data, out.len, secret, index)
+    return _error(out.rc, out.data, out.len, secret, None if index < 0 else index)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -408,7 +408,7 @@ cdef class CclLib:
         with nogil:
             ccl_rt_call(req, &out, buf, INLINE_CAP)
         try:
-            value = _convert(&out, kind, secret, None)
+            value = _convert(&out, kind, secret, -1)
         finally:
             ccl_rt_out_free(&out, req.wipe)
         if isinstance(value, BaseException):
@@ -429,7 +429,7 @@ cdef class CclLib:
         cdef ccl_out *outs
         cdef ccl_batch b
         cdef int nthreads, finished = 0
-        cdef bint raise_first
+        cdef bint raise_first, initialised = False
         if errors not in ("raise", "return"):
             raise ValueError(f"errors must be 'raise' or 'return', got {errors!r}")
         if progress is not None and not callable(progress):
@@ -461,6 +461,7 @@ cdef class CclLib:
                     reqs[k].s[1] = _cstr(item[1], "message_hex")
                     reqs[k].s[2] = _cstr(item[2], "pk_hex")
             ccl_batch_init(&b, reqs, outs, n, nthreads, raise_first, &self._closed)
+            initialised = True
             try:
                 if nthreads > 1 and ccl_batch_start(&b) == 0:
                     while not finished:
@@ -477,13 +478,13 @@ cdef class CclLib:
                 raise
             finally:
                 with nogil:
-                    ccl_batch_destroy(&b)
+                    ccl_batch_join(&b)
             if self._closed and ccl_batch_done(&b) < <size_t>n:
                 _convert_closed()  # closed mid-batch: the unstarted items were abandoned
             return _collect(outs, n, kind, secret, raise_first)
         finally:
-            for k in range(n):
-                ccl_rt_out_free(&outs[k], template.wipe)
+            if initialised:
+                ccl_batch_free(&b, template.wipe)
             free(outs)
             free(reqs)
 

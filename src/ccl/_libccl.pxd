@@ -143,5 +143,6 @@ cdef extern from "ccl_batch.h" nogil:
     int ccl_batch_run_for(ccl_batch *b, int budget_ms)
     int ccl_batch_wait(ccl_batch *b, int timeout_ms)
     void ccl_batch_cancel(ccl_batch *b)
-    void ccl_batch_destroy(ccl_batch *b)
+    void ccl_batch_join(ccl_batch *b)
+    void ccl_batch_free(ccl_batch *b, int wipe)
     size_t ccl_batch_done(const ccl_batch *b)
