@@ -121,12 +121,13 @@ static void *worker(void *arg) {
     return NULL;
 }
 
-int ccl_batch_start(ccl_batch *b) {
-    b->threads = calloc((size_t)b->nthreads, sizeof(pthread_t));
+int ccl_batch_start(ccl_batch *b, int workers) {
+    if (workers < 1) return -1;
+    b->threads = calloc((size_t)workers, sizeof(pthread_t));
     if (b->threads == NULL) return -1;
     pthread_mutex_lock(&b->mu);
     int started = 0;
-    for (int k = 0; k < b->nthreads; k++) {
+    for (int k = 0; k < workers; k++) {
         if (pthread_create(&b->threads[k], NULL, worker, b) != 0) break;
         started++;
         b->running++;

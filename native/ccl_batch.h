@@ -47,8 +47,9 @@ typedef struct {
 void ccl_batch_init(ccl_batch *b, const ccl_req *reqs, ccl_out *outs, size_t n, int threads,
                     int fail_fast, const int *closed);
 
-/* Starts nthreads workers. Returns 0, or -1 if no thread could be started (then run inline). */
-int ccl_batch_start(ccl_batch *b);
+/* Starts up to `workers` worker threads (the owner usually works too, via ccl_batch_run_for).
+   Returns 0, or -1 if no thread could be started. */
+int ccl_batch_start(ccl_batch *b, int workers);
 
 /* Runs items on the calling thread (the inline mode) for about budget_ms (at least one item).
    Returns 1 when no work is left or the batch was stopped. */

@@ -139,7 +139,7 @@ cdef extern from "ccl_batch.h" nogil:
         int nthreads
     void ccl_batch_init(ccl_batch *b, const ccl_req *reqs, ccl_out *outs, size_t n, int threads,
                         int fail_fast, const int *closed)
-    int ccl_batch_start(ccl_batch *b)
+    int ccl_batch_start(ccl_batch *b, int workers)
     int ccl_batch_run_for(ccl_batch *b, int budget_ms)
     int ccl_batch_wait(ccl_batch *b, int timeout_ms)
     void ccl_batch_cancel(ccl_batch *b)
