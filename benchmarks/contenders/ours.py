@@ -1,0 +1,203 @@
+"""Contender worker: this project's binding (`ccl`, Cython) and its HD engine (`ccl.hd`).
+
+Runs in the interpreter that can import the project's ccl (installed, or PYTHONPATH=src).
+Modes: serve (default; see _common.py), check, info, ops,
+       mem-cheap N [CHUNK]   peak RSS of streaming N blake2b_256 items through the batch engine
+       mem-hd N              peak RSS of iterating N addresses with AccountPublicKey.iter_addresses
+"""
+
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _common as C  # noqa: E402
+
+
+def _hd():
+    """(module, None) or (None, reason)."""
+    try:
+        import ccl.hd as hd
+        hd.AccountKey, hd.AccountPublicKey  # noqa: B018
+        return hd, None
+    except Exception as exc:  # ImportError, or a half-written module
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+def _first(addrs):
+    """addresses(...) returns a list; accept a bare string too."""
+    if isinstance(addrs, str):
+        return addrs
+    return list(addrs)[0]
+
+
+class Ours:
+    def __init__(self):
+        import ccl
+        from ccl import CclLib, Network
+        self.ccl = ccl
+        self.lib = CclLib()
+        self.net = Network.MAINNET
+        self.hd, self.hd_error = _hd()
+        self._pub = None
+        self._items = {}
+        lib, M = self.lib, C.MNEMONIC
+        self.ops = {
+            "version": lambda n: C.loop0(lib.version, n),
+            "blake2b_256": lambda n: C.loop1(lib.crypto.blake2b_256, C.BLAKE_HEX, n),
+            "address_validate": lambda n: C.loop1(lib.address.validate, C.EXPECTED_FIRST_ADDRESS, n),
+            "address_info": lambda n: C.loop1(lib.address.info, C.EXPECTED_FIRST_ADDRESS, n),
+            "validate_mnemonic": lambda n: C.loop1(lib.crypto.validate_mnemonic, M, n),
+            "tx_hash": lambda n: C.loop1(lib.tx.hash, C.TX_CBOR, n),
+            "quicktx_build": lambda n: C.loop3(lib.quicktx.build, C.TXPLAN_YAML, C.UTXOS,
+                                               C.PROTOCOL_PARAMS, n),
+            "wallet_get_address": self._get_address,
+            "get_addresses": self._get_addresses,
+            "blake2b_256_many": self._blake_many,
+        }
+        if self.hd is not None:
+            self.ops["hd_addresses"] = self._hd_addresses
+            self.ops["hd_first_address"] = self._hd_first
+
+    # --- ops -------------------------------------------------------------------------------
+    def _get_address(self, n):
+        f, M, net = self.lib.wallet.get_address, C.MNEMONIC, self.net
+
+        def run():
+            for i in range(n):
+                f(M, net, i)
+            return n
+        return run
+
+    def _get_addresses(self, n, threads):
+        f, M, net = self.lib.wallet.get_addresses, C.MNEMONIC, self.net
+
+        def run():
+            out = f(M, net, range(n), threads=threads)
+            assert len(out) == n
+            return n
+        return run
+
+    def _blake_many(self, n, threads):
+        items = self._items.get(n)
+        if items is None:
+            items = self._items[n] = C.blake_items(n)
+        f = self.lib.crypto.blake2b_256_many
+
+        def run():
+            out = f(items, threads=threads)
+            assert len(out) == n
+            return n
+        return run
+
+    def _account_public_key(self):
+        if self._pub is None:
+            self._pub = self.hd.AccountKey.from_mnemonic(C.MNEMONIC, account_index=0).public_key()
+        return self._pub
+
+    def _hd_addresses(self, n, threads, start=0):
+        pub, net = self._account_public_key(), self.net
+
+        def run():
+            out = pub.addresses(net, start, n, threads=threads)
+            assert len(out) == n
+            return n
+        return run
+
+    def _hd_first(self, n):
+        AK, M, net = self.hd.AccountKey, C.MNEMONIC, self.net
+
+        def run():
+            for _ in range(n):
+                _first(AK.from_mnemonic(M, account_index=0).public_key().addresses(net, 0, 1))
+            return n
+        return run
+
+    # --- protocol --------------------------------------------------------------------------
+    def info(self):
+        ccl = self.ccl
+        d = {
+            "name": "ccl (this project, Cython)",
+            "ccl_version": getattr(ccl, "__version__", None),
+            "libccl_version": self.lib.version(),
+            "module": os.path.dirname(ccl.__file__),
+            "python": sys.version.split()[0],
+            "executable": sys.executable,
+            "hd_available": self.hd is not None,
+        }
+        if self.hd is None:
+            d["hd_error"] = self.hd_error
+        return d
+
+    def check(self):
+        lib = self.lib
+        out = {"blake2b_256": C.safe(lambda: lib.crypto.blake2b_256(C.BLAKE_HEX)),
+               "blake2b_256_many": C.safe(lambda: lib.crypto.blake2b_256_many([C.BLAKE_HEX])[0]),
+               "tx_hash": C.safe(lambda: lib.tx.hash(C.TX_CBOR)),
+               "quicktx_build": C.safe(lambda: lib.quicktx.build(
+                   C.TXPLAN_YAML, C.UTXOS, C.PROTOCOL_PARAMS)["tx_hash"])}
+        out["wallet_get_address"] = C.safe(
+            lambda: lib.wallet.get_address(C.MNEMONIC, self.net, 0))
+        out["get_addresses"] = C.safe(
+            lambda: lib.wallet.get_addresses(C.MNEMONIC, self.net, [0], threads=1)[0])
+        if self.hd is not None:
+            out["hd"] = C.safe(lambda: _first(self._account_public_key().addresses(self.net, 0, 1)))
+            out["hd_iter"] = C.safe(
+                lambda: next(iter(self._account_public_key().iter_addresses(self.net, 0, 1))))
+        else:
+            out["hd"] = {"unavailable": self.hd_error}
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Memory modes: each runs in a fresh process started by run.py; peak RSS = ru_maxrss.
+
+def mem_cheap(n, chunk="65536"):
+    """Stream N indices' worth of cheap work (blake2b_256 of a 32-byte input each) through the
+    batch engine from a generator, chunk by chunk, keeping nothing: memory must stay bounded."""
+    from ccl import CclLib
+    n, chunk = int(n), int(chunk)
+    lib = CclLib()
+    lib.crypto.blake2b_256(C.BLAKE_HEX)
+    idle = C.rss_mb()
+    many = lib.crypto.blake2b_256_many
+
+    def chunks():
+        for s in range(0, n, chunk):
+            yield [i.to_bytes(32, "little").hex() for i in range(s, min(s + chunk, n))]
+
+    t0 = time.perf_counter()
+    done = 0
+    last = None
+    for items in chunks():
+        for h in many(items):
+            last = h
+            done += 1
+    dt = time.perf_counter() - t0
+    return {"n": done, "chunk": chunk, "seconds": dt, "idle_rss_mb": idle,
+            "peak_rss_mb": C.rss_mb(), "last": last}
+
+
+def mem_hd(n):
+    """Iterate N addresses from an AccountPublicKey via iter_addresses, keeping nothing."""
+    hd, err = _hd()
+    if hd is None:
+        return {"unavailable": err}
+    from ccl import Network
+    n = int(n)
+    pub = hd.AccountKey.from_mnemonic(C.MNEMONIC, account_index=0).public_key()
+    _first(pub.addresses(Network.MAINNET, 0, 1))
+    idle = C.rss_mb()
+    t0 = time.perf_counter()
+    done = 0
+    last = None
+    for a in pub.iter_addresses(Network.MAINNET, 0, n):
+        last = a
+        done += 1
+    dt = time.perf_counter() - t0
+    return {"n": done, "seconds": dt, "idle_rss_mb": idle, "peak_rss_mb": C.rss_mb(),
+            "last": last}
+
+
+if __name__ == "__main__":
+    C.main(Ours, {"mem-cheap": mem_cheap, "mem-hd": mem_hd})

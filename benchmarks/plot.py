@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Draw results.png from results.json (run by run.py in any interpreter that has matplotlib).
+
+    python benchmarks/plot.py results.json results.png
+"""
+
+import json
+import sys
+
+
+def med(d, k):
+    v = (d or {}).get(k)
+    return v.get("median") if v else None
+
+
+def main(src, dst):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    r = json.load(open(src))
+    g = r.get("groups", {})
+    fig, axes = plt.subplots(1, 2, figsize=(15, 6), gridspec_kw={"width_ratios": [3, 2]})
+
+    # left: per-call cost, floor / ctypes / ours, log scale
+    ax = axes[0]
+    ops = g.get("percall", {}).get("ops", {})
+    names = list(ops)
+    contenders = [("floor", "C floor", "#888888"), ("ctypes", "ctypes wrapper", "#d95f02"),
+                  ("ours", "ours (Cython)", "#1b9e77")]
+    w = 0.27
+    for j, (key, label, color) in enumerate(contenders):
+        xs, ys = [], []
+        for i, op in enumerate(names):
+            v = med(ops[op], key)
+            if v:
+                xs.append(i + (j - 1) * w)
+                ys.append(v / 1000.0)
+        if xs:
+            ax.bar(xs, ys, w, label=label, color=color)
+    if not names:
+        ax.text(0.5, 0.5, "no per-call data in this run", ha="center", transform=ax.transAxes)
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels(names, rotation=30, ha="right")
+    ax.set_ylabel("µs per call (log)")
+    ax.set_title("Per-call cost (median)")
+    if names:
+        ax.legend()
+
+    # right: address generation rates, log scale
+    ax = axes[1]
+    bars = []
+    dv = g.get("derive", {}).get("lines", {})
+    for k, label in (("ctypes", "libccl get_address\n(ctypes)"), ("ours", "libccl get_address\n(ours)"),
+                     ("ours_many_t2", "libccl get_addresses\nthreads=2")):
+        v = med(dv, k)
+        if v:
+            bars.append((label, 1e9 / v, "#7570b3"))
+    rt = g.get("hd", {}).get("rate", {})
+    for k, label, color in (("pycardano", "pycardano", "#e7298a"), ("cometa", "cometa", "#e6ab02"),
+                            ("hd_t1", "ccl.hd\nthreads=1", "#1b9e77"),
+                            ("hd_t2", "ccl.hd\nthreads=2", "#1b9e77")):
+        v = med(rt, k)
+        if v:
+            bars.append((label, 1e9 / v, color))
+    if bars:
+        ax.bar(range(len(bars)), [b[1] for b in bars], color=[b[2] for b in bars])
+        ax.set_xticks(range(len(bars)))
+        ax.set_xticklabels([b[0] for b in bars], rotation=30, ha="right", fontsize=8)
+        for i, b in enumerate(bars):
+            ax.text(i, b[1], f"{b[1]:,.0f}", ha="center", va="bottom", fontsize=8)
+        ax.set_yscale("log")
+    else:
+        ax.text(0.5, 0.5, "no address-generation data", ha="center", transform=ax.transAxes)
+    ax.set_ylabel("addresses per second (log)")
+    ax.set_title("Address generation")
+    if not g.get("hd", {}).get("hd_available", True):
+        ax.text(0.02, 0.97, "ccl.hd not available in this run", transform=ax.transAxes,
+                va="top", fontsize=8, color="#b00")
+
+    m = r.get("machine", {})
+    fig.suptitle(f"ccl benchmarks ({r.get('mode')}) — {m.get('cpu_model')}, {m.get('cores')} cores, "
+                 f"Python {m.get('python')}, {r.get('date')}", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(dst, dpi=110)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
