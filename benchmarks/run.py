@@ -870,7 +870,7 @@ def write_markdown(results, path):
         L.append("## Memory: streaming through an iterator (fresh process, peak RSS)\n")
         L.append("| case | items | RSS before | peak RSS | seconds |")
         L.append("|---|---:|---:|---:|---:|")
-        labels = {"cheap": "blake2b_256_many fed chunk by chunk from a generator",
+        labels = {"cheap": "crypto.iter_blake2b_256 over a lazy generator",
                   "hd": "AccountPublicKey.iter_addresses"}
         for k, label in labels.items():
             d = mem.get(k, {})

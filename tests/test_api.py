@@ -294,3 +294,21 @@ def test_script(lib):
         lib.script.native_from_json("{not json")
     with pytest.raises(CclError):
         lib.script.hash("zz")
+
+
+def test_version_check_and_skip():
+    # A binding/library version skew fails fast on the first CclLib of the process, unless
+    # CCL_SKIP_VERSION_CHECK is set (as with the reference wrapper).
+    from test_concurrency import run_child
+    code = """
+        import ccl._core as core
+        core.EXPECTED_LIB_VERSION = "9.9.9"
+        from ccl import CclLib
+        try:
+            CclLib()
+            print("accepted")
+        except RuntimeError as e:
+            print("refused", "9.9.9" in str(e) and "CCL_SKIP_VERSION_CHECK" in str(e))
+    """
+    assert "refused True" in run_child(code)
+    assert "accepted" in run_child(code, env={"CCL_SKIP_VERSION_CHECK": "1"})

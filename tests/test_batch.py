@@ -170,3 +170,21 @@ def test_close_mid_batch(lib):
     threading.Timer(0.3, handle.close).start()
     with pytest.raises(CclClosedError):
         handle.wallet.get_addresses(MNEMONIC_12, 0, range(500), threads=2)
+
+
+def test_iter_blake2b_256_is_lazy_and_equal(lib):
+    consumed = []
+
+    def source():
+        for k in range(25):
+            consumed.append(k)
+            yield format(k, "04x")
+
+    it = lib.crypto.iter_blake2b_256(source(), chunk=10, threads=2)
+    assert consumed == []                 # nothing is read before the first next()
+    first = next(it)
+    assert len(consumed) == 10            # one chunk at a time
+    rest = list(it)
+    assert [first] + rest == [lib.crypto.blake2b_256(format(k, "04x")) for k in range(25)]
+    with pytest.raises(ValueError):
+        list(lib.crypto.iter_blake2b_256(["00"], chunk=0))

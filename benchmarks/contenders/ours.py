@@ -153,26 +153,21 @@ class Ours:
 # Memory modes: each runs in a fresh process started by run.py; peak RSS = ru_maxrss.
 
 def mem_cheap(n, chunk="65536"):
-    """Stream N indices' worth of cheap work (blake2b_256 of a 32-byte input each) through the
-    batch engine from a generator, chunk by chunk, keeping nothing: memory must stay bounded."""
+    """Stream N indices' worth of cheap work (blake2b_256 of a 32-byte input each) from a lazy
+    generator through crypto.iter_blake2b_256, keeping nothing: memory must stay bounded."""
     from ccl import CclLib
     n, chunk = int(n), int(chunk)
     lib = CclLib()
     lib.crypto.blake2b_256(C.BLAKE_HEX)
     idle = C.rss_mb()
-    many = lib.crypto.blake2b_256_many
-
-    def chunks():
-        for s in range(0, n, chunk):
-            yield [i.to_bytes(32, "little").hex() for i in range(s, min(s + chunk, n))]
-
+    # The iterator form takes a lazy generator of inputs and keeps one chunk at a time.
+    inputs = (i.to_bytes(32, "little").hex() for i in range(n))
     t0 = time.perf_counter()
     done = 0
     last = None
-    for items in chunks():
-        for h in many(items):
-            last = h
-            done += 1
+    for h in lib.crypto.iter_blake2b_256(inputs, chunk=chunk):
+        last = h
+        done += 1
     dt = time.perf_counter() - t0
     return {"n": done, "chunk": chunk, "seconds": dt, "idle_rss_mb": idle,
             "peak_rss_mb": C.rss_mb(), "last": last}

@@ -18,6 +18,8 @@ from libc.string cimport memchr
 
 from ccl._libccl cimport *
 
+import functools
+import itertools
 import json
 import os
 import re
@@ -715,6 +717,11 @@ cdef class Crypto(_Namespace):
         _req(&r, <void *>ccl_crypto_blake2b_256, CCL_SIG_S, 0)
         return self._b._many(&r, items, M_STR, 0, K_STR, None, threads, errors, progress, cancel)
 
+    def iter_blake2b_256(self, items, *, chunk=8192, threads=None, progress=None, cancel=None):
+        """``blake2b_256_many`` over any iterable, lazily, ``chunk`` items at a time: for inputs
+        too large to hold in memory (RSS stays bounded by one chunk)."""
+        return _iter_batches(self.blake2b_256_many, items, chunk, threads, progress, cancel)
+
     def blake2b_224_many(self, items, *, threads=None, errors="raise", progress=None, cancel=None):
         cdef ccl_req r
         _req(&r, <void *>ccl_crypto_blake2b_224, CCL_SIG_S, 0)
@@ -933,21 +940,27 @@ cdef class Wallet(_Namespace):
             _index(count, "count")
             if stop > 0x80000000:
                 raise ValueError("start + count exceeds 2**31 (hardened indices)")
-        if not _is_int(chunk) or chunk < 1:
-            raise ValueError("chunk must be a positive int")
         self._addr_req(mnemonic, network)  # validate now, not at the first next()
-        return _iter_chunks(self.get_addresses, mnemonic, network, start, stop, chunk, threads,
-                            progress, cancel)
+        return _iter_batches(functools.partial(self.get_addresses, mnemonic, network),
+                             range(start, stop), chunk, threads, progress, cancel)
 
 
-def _iter_chunks(fn, mnemonic, network, start, stop, chunk, threads, progress, cancel):
-    pos = start
-    while pos < stop:
-        end = min(pos + chunk, stop)
-        yield from fn(mnemonic, network, range(pos, end), threads=threads, cancel=cancel)
+def _iter_batches(batch, items, chunk, threads, progress=None, cancel=None):
+    """Yields batch(block) results for consecutive blocks of ``chunk`` items taken lazily from
+    ``items``: memory stays bounded by one block whatever the length of the input."""
+    if not _is_int(chunk) or chunk < 1:
+        raise ValueError("chunk must be a positive int")
+    total = len(items) if isinstance(items, range) else None
+    it = iter(items)
+    done = 0
+    while True:
+        block = list(itertools.islice(it, chunk))
+        if not block:
+            return
+        yield from batch(block, threads=threads, cancel=cancel)
+        done += len(block)
         if progress is not None:
-            progress(end - start, stop - start)
-        pos = end
+            progress(done, total)
 
 
 @cython.final
