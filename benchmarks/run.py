@@ -681,7 +681,7 @@ def compute_ratios(results):
 # below this 2-thread/1-thread ratio of pure C work, the machine (shared, 2 cores) did not give
 # two threads two cores: a failed 2-thread target is then INCONCLUSIVE, and check.py skips
 # the 2-thread ratios of that group
-MIN_MACHINE_SCALING = 1.5
+MIN_MACHINE_SCALING = gate.MIN_MACHINE_SCALING
 
 
 def per_s(ns):
