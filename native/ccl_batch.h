@@ -29,7 +29,7 @@ typedef struct {
     size_t n;
     size_t chunk;
     int fail_fast;            /* stop claiming work after the first failed item */
-    const int *closed;        /* owner's closed flag: items after close() get CCL_RT_CLOSED */
+    const int *closed;        /* owner's closed flag: no item starts after close() */
     /* shared state */
     size_t next;              /* next unclaimed index */
     size_t done;              /* items finished */

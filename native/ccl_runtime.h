@@ -26,7 +26,6 @@ extern "C" {
 #define CCL_RT_ATTACH_FAILED (-1002)
 #define CCL_RT_NO_MEMORY (-1003)
 #define CCL_RT_CANCELLED (-1004)
-#define CCL_RT_CLOSED (-1005)
 
 /* Argument shapes of the ccl_* entry points (after the thread argument). */
 typedef enum {

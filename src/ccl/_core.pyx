@@ -208,9 +208,6 @@ cdef str _redact(str message, object secret):
 
 
 cdef object _error(int rc, const char *data, size_t n, object secret, object index):
-    if rc == CCL_RT_CLOSED:
-        return CclClosedError("CclLib is closed; create a new instance (or don't call it outside "
-                              "its `with` block)")
     if rc == CCL_RT_CANCELLED:
         return CclError(rc, "not run: the batch stopped at an earlier failure", index)
     message = PyUnicode_DecodeUTF8(data, n, "replace") if n else ""
@@ -406,8 +403,7 @@ cdef class CclLib:
         cdef char buf[INLINE_CAP]
         cdef ccl_out out
         if self._closed:
-            raise CclClosedError("CclLib is closed; create a new instance (or don't call it "
-                                 "outside its `with` block)")
+            _raise_closed()
         with nogil:
             ccl_rt_call(req, &out, buf, INLINE_CAP)
         try:
@@ -442,7 +438,7 @@ cdef class CclLib:
         raise_first = errors == "raise" and kind != K_BOOL
         nthreads = _threads(threads, n)
         if self._closed:
-            _convert_closed()
+            _raise_closed()
         if n == 0:
             return []
         m = n if n < WINDOW else WINDOW
@@ -495,7 +491,7 @@ cdef class CclLib:
                 with nogil:
                     ccl_batch_join(&b)
             if self._closed and ccl_batch_done(&b) < <size_t>m:
-                _convert_closed()  # closed mid-batch: the unstarted items were abandoned
+                _raise_closed()  # closed mid-batch: the unstarted items were abandoned
             _collect(outs, m, kind, secret, raise_first, base, result)
         finally:
             ccl_batch_free(&b, reqs[0].wipe)
@@ -533,7 +529,7 @@ cdef int _batch_tick(ccl_batch *b, Py_ssize_t base, Py_ssize_t total, object pro
     return 0
 
 
-cdef int _convert_closed() except -1:
+cdef int _raise_closed() except -1:
     raise CclClosedError("CclLib is closed; create a new instance (or don't call it outside its "
                          "`with` block)")
 
@@ -543,9 +539,8 @@ cdef int _collect(ccl_out *outs, Py_ssize_t m, int kind, object secret, bint rai
     cdef Py_ssize_t k
     for k in range(m):
         value = _convert(&outs[k], kind, secret, base + k)
-        if isinstance(value, BaseException):
-            if raise_first or isinstance(value, CclClosedError):
-                raise value
+        if raise_first and isinstance(value, BaseException):
+            raise value
         result[base + k] = value
     return 0
 

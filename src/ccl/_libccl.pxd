@@ -98,7 +98,6 @@ cdef extern from "ccl_runtime.h" nogil:
         CCL_RT_ATTACH_FAILED
         CCL_RT_NO_MEMORY
         CCL_RT_CANCELLED
-        CCL_RT_CLOSED
     ctypedef enum ccl_sig:
         CCL_SIG_V
         CCL_SIG_I
