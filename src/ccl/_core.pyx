@@ -10,12 +10,11 @@ outcome back. No other code touches graal_* or the protocol.
 """
 
 cimport cython
-from cpython.bytes cimport PyBytes_AsStringAndSize
 from cpython.exc cimport PyErr_CheckSignals
-from cpython.unicode cimport PyUnicode_AsUTF8AndSize, PyUnicode_DecodeUTF8
+from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdlib cimport calloc, free, malloc
-from libc.string cimport memchr
 
+from ccl._args cimport is_int, network_ordinal, soft_index, thread_count, utf8_view
 from ccl._libccl cimport *
 
 import functools
@@ -109,50 +108,18 @@ cdef Py_ssize_t _max_input = -1
 
 
 cdef const char *_cstr(object value, str name) except NULL:
-    """UTF-8 view of a str (cached inside the str) or bytes, without copying."""
+    """UTF-8 view of a str or bytes argument for libccl (checks in ccl/_args.pxd), capped by the
+    configured isolate heap."""
     cdef Py_ssize_t n = 0
-    cdef const char *p
-    cdef char *pb
-    if isinstance(value, str):
-        try:
-            p = PyUnicode_AsUTF8AndSize(value, &n)
-        except UnicodeEncodeError:
-            raise ValueError(f"{name} is not encodable as UTF-8 (lone surrogate)") from None
-    elif isinstance(value, bytes):
-        PyBytes_AsStringAndSize(value, &pb, &n)
-        p = pb
-    else:
-        raise TypeError(f"{name} must be str or bytes, not {type(value).__name__}")
-    if memchr(p, 0, <size_t>n) != NULL:
-        raise ValueError(f"{name} contains an embedded NUL character")
+    cdef const char *p = utf8_view(value, name, &n, True)
     if _max_input >= 0 and n > _max_input:
         raise ValueError(f"{name} is {n} bytes, more than the {_max_input} bytes the configured "
                          f"isolate heap allows (ccl.configure(max_input=...))")
     return p
 
 
-cdef inline bint _is_int(object v):
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-cdef int _network(object network) except -1:
-    if not _is_int(network):
-        raise TypeError(f"network must be a ccl.Network or int 0-3, not {type(network).__name__}")
-    if not 0 <= network <= 3:
-        raise ValueError(f"network must be a ccl.Network (0-3), got {network!r}")
-    return network
-
-
-cdef int _index(object value, str name) except -1:
-    if not _is_int(value):
-        raise TypeError(f"{name} must be int, not {type(value).__name__}")
-    if not 0 <= value < 0x80000000:
-        raise ValueError(f"{name} must be in 0..2**31-1 (non-hardened), got {value!r}")
-    return value
-
-
 cdef int _cint(object value, str name) except? -1:
-    if not _is_int(value):
+    if not is_int(value):
         raise TypeError(f"{name} must be int, not {type(value).__name__}")
     if not -0x80000000 <= value < 0x80000000:
         raise ValueError(f"{name} is out of range for a C int: {value!r}")
@@ -169,24 +136,6 @@ cdef object _json_arg(object value):
 cdef object _yaml():
     import yaml
     return yaml
-
-
-cdef int _threads(object threads, Py_ssize_t n) except -1:
-    cdef long t
-    if threads is None:
-        try:
-            t = len(os.sched_getaffinity(0))
-        except (AttributeError, OSError):
-            t = os.cpu_count() or 1
-    else:
-        if not _is_int(threads):
-            raise TypeError(f"threads must be int or None, not {type(threads).__name__}")
-        if not 1 <= threads <= 1024:
-            raise ValueError(f"threads must be in 1..1024, got {threads!r}")
-        t = threads
-    if t > n:
-        t = n
-    return t if t > 0 else 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,7 +200,7 @@ def configure(*, max_heap=None, options=(), max_input=None):
     argv = []
     cdef Py_ssize_t heap_bytes = -1
     if max_heap is not None:
-        if _is_int(max_heap):
+        if is_int(max_heap):
             if max_heap <= 0:
                 raise ValueError("max_heap must be positive")
             heap_bytes = max_heap
@@ -260,7 +209,7 @@ def configure(*, max_heap=None, options=(), max_input=None):
         else:
             raise ValueError(f"max_heap must be bytes as int or a size like '256m', got {max_heap!r}")
         argv.append(f"-Xmx{heap_bytes}")
-    if max_input is not None and (not _is_int(max_input) or max_input < 0):
+    if max_input is not None and (not is_int(max_input) or max_input < 0):
         raise ValueError("max_input must be a non-negative int (bytes)")
     for opt in options:
         if not isinstance(opt, str) or not opt.startswith("-"):
@@ -436,7 +385,7 @@ cdef class CclLib:
         if progress is not None and not callable(progress):
             raise TypeError("progress must be callable(done, total)")
         raise_first = errors == "raise" and kind != K_BOOL
-        nthreads = _threads(threads, n)
+        nthreads = thread_count(threads, n)
         if self._closed:
             _raise_closed()
         if n == 0:
@@ -508,7 +457,7 @@ cdef int _fill(ccl_req *reqs, ccl_req *template, list keep, Py_ssize_t base, Py_
         if mode == M_STR:
             reqs[k].s[slot] = _cstr(item, "item")
         elif mode == M_INT:
-            reqs[k].i[slot] = _index(item, "index")
+            reqs[k].i[slot] = soft_index(item, "index")
         else:
             if not isinstance(item, tuple) or len(item) != 3:
                 raise TypeError("each item must be a (signature_hex, message_hex, pk_hex) tuple")
@@ -577,7 +526,7 @@ cdef class Account(_Namespace):
         """Create a new random account. Returns dict with mnemonic and addresses."""
         cdef ccl_req r
         _req(&r, <void *>ccl_account_create, CCL_SIG_I, 1)
-        r.i[0] = _network(network)
+        r.i[0] = network_ordinal(network)
         return self._b._call(&r, K_JSON, None)
 
     cdef ccl_req _derive(self, void *fn, int sig, int wipe, mnemonic, network, account_index,
@@ -585,9 +534,9 @@ cdef class Account(_Namespace):
         cdef ccl_req r
         _req(&r, fn, sig, wipe)
         r.s[0] = _cstr(mnemonic, "mnemonic")
-        r.i[0] = _network(network)  # ISII puts network first, the S* shapes after the string
-        r.i[1] = _index(account_index, "account_index")
-        r.i[2] = _index(address_index, "address_index")
+        r.i[0] = network_ordinal(network)  # ISII puts network first, the S* shapes after the string
+        r.i[1] = soft_index(account_index, "account_index")
+        r.i[2] = soft_index(address_index, "address_index")
         return r
 
     def from_mnemonic(self, mnemonic, network, account_index=0, address_index=0):
@@ -866,8 +815,8 @@ cdef class Governance(_Namespace):
         cdef ccl_req r
         _req(&r, fn, CCL_SIG_SII, 0)
         r.s[0] = _cstr(mnemonic, "mnemonic")
-        r.i[0] = _network(network)
-        r.i[1] = _index(account_index, "account_index")
+        r.i[0] = network_ordinal(network)
+        r.i[1] = soft_index(account_index, "account_index")
         return self._b._call(&r, K_JSON, mnemonic)
 
     def drep_key_from_mnemonic(self, mnemonic, network, account_index=0):
@@ -893,7 +842,7 @@ cdef class Wallet(_Namespace):
         """Create a new HD wallet. Returns dict with mnemonic, stake_address, addresses."""
         cdef ccl_req r
         _req(&r, <void *>ccl_wallet_create, CCL_SIG_I, 1)
-        r.i[0] = _network(network)
+        r.i[0] = network_ordinal(network)
         return self._b._call(&r, K_JSON, None)
 
     def from_mnemonic(self, mnemonic, network):
@@ -901,20 +850,20 @@ cdef class Wallet(_Namespace):
         cdef ccl_req r
         _req(&r, <void *>ccl_wallet_from_mnemonic, CCL_SIG_SI, 1)
         r.s[0] = _cstr(mnemonic, "mnemonic")
-        r.i[0] = _network(network)
+        r.i[0] = network_ordinal(network)
         return self._b._call(&r, K_JSON, mnemonic)
 
     cdef ccl_req _addr_req(self, mnemonic, network) except *:
         cdef ccl_req r
         _req(&r, <void *>ccl_wallet_get_address, CCL_SIG_SII, 0)
         r.s[0] = _cstr(mnemonic, "mnemonic")
-        r.i[0] = _network(network)
+        r.i[0] = network_ordinal(network)
         return r
 
     def get_address(self, mnemonic, network, index=0):
         """Base address (account 0, external) at ``index``, bech32."""
         cdef ccl_req r = self._addr_req(mnemonic, network)
-        r.i[1] = _index(index, "index")
+        r.i[1] = soft_index(index, "index")
         return self._b._call(&r, K_STR, mnemonic)
 
     def get_addresses(self, mnemonic, network, indices, *, threads=None, errors="raise",
@@ -929,10 +878,10 @@ cdef class Wallet(_Namespace):
                        progress=None, cancel=None):
         """Yields ``get_address`` for ``start, start+1, ...`` (``count`` items, or up to 2**31-1),
         computing ``chunk`` at a time so memory stays bounded whatever the range."""
-        _index(start, "start")
+        soft_index(start, "start")
         stop = 0x80000000 if count is None else start + count
         if count is not None:
-            _index(count, "count")
+            soft_index(count, "count")
             if stop > 0x80000000:
                 raise ValueError("start + count exceeds 2**31 (hardened indices)")
         self._addr_req(mnemonic, network)  # validate now, not at the first next()
@@ -943,7 +892,7 @@ cdef class Wallet(_Namespace):
 def _iter_batches(batch, items, chunk, threads, progress=None, cancel=None):
     """Yields batch(block) results for consecutive blocks of ``chunk`` items taken lazily from
     ``items``: memory stays bounded by one block whatever the length of the input."""
-    if not _is_int(chunk) or chunk < 1:
+    if not is_int(chunk) or chunk < 1:
         raise ValueError("chunk must be a positive int")
     total = len(items) if isinstance(items, range) else None
     it = iter(items)

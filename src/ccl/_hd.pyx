@@ -9,7 +9,9 @@ close() / garbage collection.
 cimport cython
 from libc.stdint cimport uint8_t, uint32_t
 from libc.stdlib cimport malloc, free
-from libc.string cimport memcpy, memchr
+from libc.string cimport memcpy
+
+from ccl._args cimport as_int, network_ordinal, soft_index, thread_count, utf8_view
 from cpython.mem cimport PyMem_RawMalloc, PyMem_RawFree
 from cpython.bytes cimport PyBytes_FromStringAndSize
 
@@ -18,7 +20,6 @@ import random
 import threading
 
 cdef extern from "Python.h":
-    const char *PyUnicode_AsUTF8AndSize(object s, Py_ssize_t *size) except NULL
     object PyUnicode_DecodeASCII(const char *s, Py_ssize_t size, const char *errors)
 
 cdef extern from "sodium.h" nogil:
@@ -149,26 +150,6 @@ cdef int _raise_for(int rc) except -1:
     raise RuntimeError(f"HD engine error {rc}")
 
 
-cdef object _index(object value, str name):
-    """operator.index() that also rejects bool, with a message naming the argument."""
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, not bool")
-    try:
-        return value.__index__()
-    except AttributeError:
-        raise TypeError(f"{name} must be an int, not {type(value).__name__}") from None
-
-
-cdef int _network(object network) except -1:
-    """A ccl.network.Network or a plain int 0..3 (CCL ordinals, not on-chain ids)."""
-    if isinstance(network, bool) or not isinstance(network, int):
-        raise TypeError(f"network must be a ccl.Network or an int 0..3, not {type(network).__name__}")
-    if not 0 <= network <= 3:
-        raise ValueError(f"network must be 0..3 (CCL ordinals: 0 mainnet, 1 testnet, 2 preprod, "
-                         f"3 preview), got {int(network)}")
-    return <int>network
-
-
 cdef uint32_t _role(object role) except? 0xFFFFFFFF:
     if isinstance(role, int) and not isinstance(role, bool) and (role == 0 or role == 1):
         return <uint32_t>role
@@ -184,19 +165,10 @@ cdef int _kind(object kind) except -1:
     raise ValueError(f"kind must be 'base' or 'enterprise', got {kind!r}")
 
 
-cdef int _threads(object threads) except -1:
-    if threads is None:
-        threads = os.cpu_count() or 1
-    n = _index(threads, "threads")
-    if n < 1:
-        raise ValueError(f"threads must be >= 1, got {n}")
-    return <int>min(n, _MAX_THREADS)
-
-
 cdef tuple _range(object start, object count):
     """Validate a soft index range; returns (start, count) as Python ints."""
-    start = _index(start, "start")
-    count = _index(count, "count")
+    start = as_int(start, "start")
+    count = as_int(count, "count")
     if count < 0:
         raise ValueError(f"count must be >= 0, got {count}")
     if not 0 <= start <= MAX_INDEX:
@@ -266,13 +238,13 @@ def _iter_chunks(fetch, start, count, chunk):
 
 
 cdef tuple _iter_args(object start, object count, object chunk):
-    start = _index(start, "start")
+    start = as_int(start, "start")
     if count is None:
         if not 0 <= start <= MAX_INDEX:
             _range(start, 0)  # raises the usual message
         count = MAX_INDEX - start + 1
     start, count = _range(start, count)
-    chunk = _index(chunk, "chunk")
+    chunk = as_int(chunk, "chunk")
     if chunk < 1:
         raise ValueError(f"chunk must be >= 1, got {chunk}")
     return start, count, chunk
@@ -301,11 +273,9 @@ cdef class AccountPublicKey:
         cdef const char *p
         cdef Py_ssize_t n
         cdef int rc
-        if not isinstance(text, str):
-            raise TypeError(f"expected a str, not {type(text).__name__}")
-        if not text.isascii():
+        if isinstance(text, str) and not text.isascii():
             raise ValueError("invalid acct_xvk: non-ASCII character")
-        p = PyUnicode_AsUTF8AndSize(text, &n)
+        p = utf8_view(text, "acct_xvk", &n, False)
         rc = hd_xvk_parse(p, <size_t>n, xp)
         if rc == HD_OK:
             return AccountPublicKey._new(xp)
@@ -373,22 +343,22 @@ cdef class AccountPublicKey:
         if verify is not None:
             raise ValueError("verify= is only available on AccountKey.addresses(): libccl derives "
                              "addresses from a mnemonic, not from a public key")
-        cdef int net = _network(network)
+        cdef int net = network_ordinal(network)
         cdef uint32_t r = _role(role)
         cdef int k = _kind(kind)
         start, count = _range(start, count)
-        cdef int nthreads = _threads(threads)
+        cdef int nthreads = thread_count(threads, _MAX_THREADS)
         return _derive(self._xpub, NULL, net, r, k, start, count, nthreads)
 
     def iter_addresses(self, network, start=0, count=None, *, role=0, kind="base", threads=None,
                        chunk=DEFAULT_CHUNK):
         """Like addresses() but yields them, ``chunk`` at a time (bounded memory).
         count=None runs to index 2**31-1."""
-        cdef int net = _network(network)
+        cdef int net = network_ordinal(network)
         cdef uint32_t r = _role(role)
         cdef int k = _kind(kind)
         start, count, chunk = _iter_args(start, count, chunk)
-        cdef int nthreads = _threads(threads)
+        cdef int nthreads = thread_count(threads, _MAX_THREADS)
         xpub = self.to_bytes()
 
         def fetch(s, n):
@@ -398,7 +368,7 @@ cdef class AccountPublicKey:
 
     def stake_address(self, network):
         """Reward address of the stake key m/.../2/0 (header 0xE0|net, HRP stake/stake_test)."""
-        return _stake_address(self._xpub, _network(network))
+        return _stake_address(self._xpub, network_ordinal(network))
 
 
 @cython.final
@@ -439,31 +409,14 @@ cdef class AccountKey:
         cdef Py_ssize_t mlen = 0, plen = 0
         cdef uint32_t acct
         cdef int rc, keep
-        cdef bint bad_text = False
-        if not isinstance(mnemonic, str):
-            raise TypeError(f"mnemonic must be a str, not {type(mnemonic).__name__}")
-        if not isinstance(passphrase, str):
-            raise TypeError(f"passphrase must be a str, not {type(passphrase).__name__}")
         if not isinstance(keep_mnemonic_for_verify, bool):
             raise TypeError("keep_mnemonic_for_verify must be a bool")
-        idx = _index(account_index, "account_index")
-        if not 0 <= idx <= MAX_INDEX:
-            raise ValueError(f"account_index must be in 0..2**31-1, got {idx}")
-        acct = <uint32_t>idx
+        acct = <uint32_t>soft_index(account_index, "account_index")
+        idx = acct
         keep = 1 if keep_mnemonic_for_verify else 0
-        # UTF-8 view of the str itself (cached inside the str object): no extra Python copy of
-        # the secret is made. A lone surrogate makes this raise UnicodeEncodeError, whose .object
-        # is the whole mnemonic: catch it and raise a fresh error outside the except block so the
-        # secret is not kept as __context__.
-        try:
-            m = PyUnicode_AsUTF8AndSize(mnemonic, &mlen)
-            pp = PyUnicode_AsUTF8AndSize(passphrase, &plen)
-        except UnicodeError:
-            bad_text = True
-        if bad_text:
-            raise ValueError("invalid mnemonic or passphrase: not encodable as UTF-8")
-        if memchr(m, 0, <size_t>mlen) != NULL:
-            raise ValueError("mnemonic contains a NUL character")
+        # UTF-8 views of the strs themselves: no extra Python copy of the secret is made.
+        m = utf8_view(mnemonic, "mnemonic", &mlen, False)
+        pp = utf8_view(passphrase, "passphrase", &plen, False)
         _ensure_wordlist()
         cdef AccountKey key = AccountKey.__new__(AccountKey)
         with nogil:
@@ -519,7 +472,7 @@ cdef class AccountKey:
     def stake_address(self, network):
         """Reward address of m/.../2/0 (header 0xE0|net, HRP stake/stake_test)."""
         cdef uint8_t xp[64]
-        cdef int net = _network(network)
+        cdef int net = network_ordinal(network)
         self._xpub(xp)
         return _stake_address(xp, net)
 
@@ -533,11 +486,11 @@ cdef class AccountKey:
         verify=lib (a ccl.CclLib) re-derives the first, the last and a few random indices
         through libccl and raises VerificationError on any difference. It needs a key made with
         keep_mnemonic_for_verify=True and no passphrase (libccl takes none)."""
-        cdef int net = _network(network)
+        cdef int net = network_ordinal(network)
         cdef uint32_t r = _role(role)
         cdef int k = _kind(kind)
         start, count = _range(start, count)
-        cdef int nthreads = _threads(threads)
+        cdef int nthreads = thread_count(threads, _MAX_THREADS)
         if verify is not None:
             self._verify_preconditions(verify)
         result = _derive(NULL, self._acct, net, r, k, start, count, nthreads)
@@ -549,11 +502,11 @@ cdef class AccountKey:
                        chunk=DEFAULT_CHUNK):
         """Like addresses() but yields them, ``chunk`` at a time (bounded memory).
         count=None runs to index 2**31-1. Closing the key stops the iteration (ValueError)."""
-        cdef int net = _network(network)
+        cdef int net = network_ordinal(network)
         cdef uint32_t r = _role(role)
         cdef int k = _kind(kind)
         start, count, chunk = _iter_args(start, count, chunk)
-        cdef int nthreads = _threads(threads)
+        cdef int nthreads = thread_count(threads, _MAX_THREADS)
         if hd_account_is_closed(self._acct):
             raise ValueError("AccountKey is closed")
 
