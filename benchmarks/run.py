@@ -534,7 +534,9 @@ def run_all(args, mode, workers, gate_status, rng, results):
         specs = []
         if hd_ok:
             specs += [Spec("hd_t1", ours, "hd_addresses", {"threads": 1}, n=Z["hd_n"]),
-                      Spec("hd_t2", ours, "hd_addresses", {"threads": 2}, n=Z["hd_n"])]
+                      Spec("hd_t2", ours, "hd_addresses", {"threads": 2}, n=Z["hd_n"]),
+                      Spec("hd_key_t2", ours, "hd_addresses", {"threads": 2, "private": "1"},
+                           n=Z["hd_n"])]
         if ok("pycardano"):
             specs.append(Spec("pycardano", pyc, "peer_addresses", n=Z["peer_pycardano_n"]))
         if ok("cometa"):
@@ -663,6 +665,9 @@ def compute_ratios(results):
         "HD engine (2 threads) addresses/s over cometa", needs="hd.machine.spin_t2_over_t1")
     put("hd.t2_over_pycardano", pr(rt, "pycardano", "hd_t2"), "higher",
         "HD engine (2 threads) addresses/s over pycardano", needs="hd.machine.spin_t2_over_t1")
+    put("hd.key_t2_over_cometa", pr(rt, "cometa", "hd_key_t2"), "higher",
+        "HD engine from an AccountKey (2 threads) addresses/s over cometa",
+        needs="hd.machine.spin_t2_over_t1")
     put("hd.t1_over_cometa", pr(rt, "cometa", "hd_t1"), "higher",
         "HD engine (1 thread) addresses/s over cometa")
     put("hd.first_pycardano_over_hd", pr(fa, "pycardano", "hd"), "higher",
@@ -854,6 +859,8 @@ def write_markdown(results, path):
         L.append("|---|---:|---:|---:|")
         rt, fa = hd.get("rate", {}), hd.get("first_address", {})
         rows = [("HD engine threads=1", "hd_t1", "hd"), ("HD engine threads=2", "hd_t2", None),
+                ("HD engine from an AccountKey (private path, what `ccl addresses` uses), "
+                 "threads=2", "hd_key_t2", None),
                 ("pycardano", "pycardano", "pycardano"), ("cometa", "cometa", "cometa")]
         for label, k, fk in rows:
             if k in rt or (fk and fk in fa):

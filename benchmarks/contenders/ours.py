@@ -40,6 +40,7 @@ class Ours:
         self.net = Network.MAINNET
         self.hd, self.hd_error = _hd()
         self._pub = None
+        self._key = None
         self._items = {}
         lib, M = self.lib, C.MNEMONIC
         self.ops = {
@@ -95,8 +96,16 @@ class Ours:
             self._pub = self.hd.AccountKey.from_mnemonic(C.MNEMONIC, account_index=0).public_key()
         return self._pub
 
-    def _hd_addresses(self, n, threads, start=0):
-        pub, net = self._account_public_key(), self.net
+    def _account_key(self):
+        if self._key is None:
+            self._key = self.hd.AccountKey.from_mnemonic(C.MNEMONIC, account_index=0)
+        return self._key
+
+    def _hd_addresses(self, n, threads, start=0, private="0"):
+        # private=1: AccountKey (child private scalar, one base multiplication per address) —
+        # what the CLI uses with a mnemonic; default: the watch-only AccountPublicKey path.
+        pub = self._account_key() if private == "1" else self._account_public_key()
+        net = self.net
 
         def run():
             out = pub.addresses(net, start, n, threads=threads)
