@@ -105,7 +105,7 @@ def _extensions():
         sources=["src/ccl/_core.pyx", "native/ccl_runtime.c", "native/ccl_batch.c"],
         include_dirs=include,
         library_dirs=[str(LIBS)],
-        libraries=["ccl", "pthread"],
+        libraries=["ccl", "pthread", "dl"],  # dladdr lives in libdl before glibc 2.34
         runtime_library_dirs=["$ORIGIN/_libs"],
         extra_compile_args=common_c,
         extra_link_args=extra_link,

@@ -673,7 +673,7 @@ def compute_ratios(results):
     put("hd.first_pycardano_over_hd", pr(fa, "pycardano", "hd"), "higher",
         "mnemonic -> first address: pycardano time / HD engine time")
     put("hd.t2_over_libccl", ratio(med(dv, "ours"), med(rt, "hd_t2")), "higher",
-        "HD engine (2 threads) over libccl wallet.get_address")
+        "HD engine (2 threads) over libccl wallet.get_address", needs="hd.machine.spin_t2_over_t1")
     mem = g.get("memory", {})
     for name in ("cheap", "hd"):
         m = mem.get(name, {})

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Builds the HD engine's libFuzzer target (native/hd/fuzz_hd.c: bech32 decode/encode round trips,
+# acct_xvk parsing) with clang -fsanitize=fuzzer,address,undefined and runs it.
+# See docs/SANITIZERS.md.
+#
+#   bash scripts/fuzz_native.sh            # 60 seconds
+#   bash scripts/fuzz_native.sh 600        # 10 minutes
+#   bash scripts/fuzz_native.sh 60 -jobs=2 -workers=2     # extra libFuzzer flags after the time
+#
+# Environment:
+#   CC          clang to use (default: clang; needs the libFuzzer runtime, Debian's clang has it)
+#   FUZZ_DIR    where the binary, the corpus and crash files live (default /tmp/ccl-fuzz-hd; the
+#               corpus is kept between runs so that each run starts where the last one ended)
+# Exit status: 0 when the time ran out without a finding; non-zero (and a crash-*/leak-*/
+# timeout-* file in FUZZ_DIR, reproducible with `$FUZZ_DIR/fuzz_hd FILE`) otherwise.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+SECONDS_TO_RUN="${1:-60}"
+shift || true
+CC="${CC:-clang}"
+FUZZ_DIR="${FUZZ_DIR:-/tmp/ccl-fuzz-hd}"
+CORPUS="$FUZZ_DIR/corpus"
+mkdir -p "$CORPUS"
+
+if ! command -v "$CC" >/dev/null; then
+  echo "fuzz_native: $CC not found (apt-get install clang)" >&2
+  exit 2
+fi
+SODIUM_CFLAGS="$(pkg-config --cflags libsodium 2>/dev/null || true)"
+SODIUM_LIBS="$(pkg-config --libs libsodium 2>/dev/null || echo -lsodium)"
+
+# -fno-sanitize-recover: a UBSan finding is a crash (a reproducer file), not a log line.
+echo "fuzz_native: building $FUZZ_DIR/fuzz_hd"
+# shellcheck disable=SC2086
+"$CC" -g -O1 -fno-omit-frame-pointer \
+  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+  -I"$ROOT/native" $SODIUM_CFLAGS \
+  "$ROOT/native/hd/fuzz_hd.c" "$ROOT/native/hd/bech32.c" "$ROOT/native/hd/hd.c" \
+  "$ROOT/native/hd/bip39.c" "$ROOT/native/hd/pbkdf2.c" \
+  $SODIUM_LIBS -lpthread -o "$FUZZ_DIR/fuzz_hd"
+
+# Seeds: valid strings of every shape the parsers accept (public test-vector keys, no secret),
+# so that mutations start inside the interesting part of the input space.
+seed() { printf '%s' "$2" > "$CORPUS/seed-$1"; }
+seed xvk 'acct_xvk1k0u2446ser6f355g950v6a9l258grpcw3xk2akpw3cgw7kr33pcfz2rdvq0vlc92lssjz92dk7rm7jyueu6uddwmt4sqjczjeze5ctc7s0f98'
+seed xvk-upper 'ACCT_XVK1K0U2446SER6F355G950V6A9L258GRPCW3XK2AKPW3CGW7KR33PCFZ2RDVQ0VLC92LSSJZ92DK7RM7JYUEU6UDDWMT4SQJCZJEZE5CTC7S0F98'
+seed base 'addr1qyqt0pru382hy9vjlsxv3ye02z50sfvt8xunscg5pgden77z73dpdfng2ctw2ekqplqgrljelz7h4dneac27nn3qx3rqrhqvwd'
+seed enterprise 'addr_test1vqqt0pru382hy9vjlsxv3ye02z50sfvt8xunscg5pgden7cetfzyu'
+seed stake 'stake1u8p0gksk5e59v9h9vmqqlsyplevl30t6keu7u90fecsrg3sv33m94'
+seed stake-test 'stake_test1urp0gksk5e59v9h9vmqqlsyplevl30t6keu7u90fecsrg3stmmepg'
+seed empty-hrp '1qqqqqq'
+seed short 'a12uel5l'
+
+cd "$FUZZ_DIR"
+echo "fuzz_native: running for ${SECONDS_TO_RUN}s (corpus $CORPUS)"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+# -max_len: fuzz_hd handles up to 600 payload bytes (bech32 strings up to HD_BECH32_MAX);
+# longer inputs only exercise the length checks. -timeout: one input may take at most 10 s.
+set +e
+./fuzz_hd -max_total_time="$SECONDS_TO_RUN" -max_len=1100 -timeout=10 -rss_limit_mb=2048 \
+  -print_final_stats=1 -artifact_prefix="$FUZZ_DIR/" "$@" "$CORPUS"
+rc=$?
+set -e
+if [ "$rc" -ne 0 ]; then
+  echo "fuzz_native: FAILED (exit $rc); reproducers:" >&2
+  ls -1 "$FUZZ_DIR"/crash-* "$FUZZ_DIR"/leak-* "$FUZZ_DIR"/timeout-* "$FUZZ_DIR"/oom-* 2>/dev/null >&2 || true
+  exit "$rc"
+fi
+echo "fuzz_native: OK, no finding in ${SECONDS_TO_RUN}s; corpus: $(ls "$CORPUS" | wc -l) inputs"
