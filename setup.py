@@ -102,7 +102,8 @@ def _extensions():
     include = [str(NATIVE / "include"), str(NATIVE)]
     core = Extension(
         "ccl._core",
-        sources=["src/ccl/_core.pyx", "native/ccl_runtime.c", "native/ccl_batch.c"],
+        sources=["src/ccl/_core.pyx", "native/ccl_runtime.c", "native/ccl_batch.c",
+                 "native/ccl_cbor.c"],
         include_dirs=include,
         library_dirs=[str(LIBS)],
         libraries=["ccl", "pthread", "dl"],  # dladdr lives in libdl before glibc 2.34

@@ -42,10 +42,12 @@ cdef enum:
     M_STR = 0               # how a batch item fills its request
     M_INT = 1
     M_TRIPLE = 2
+    M_CBOR = 3
     SLICE_MS = 100          # how often a waiting batch owner wakes for signals and progress
     WINDOW = 8192           # batch items converted, run and collected at a time
 
 _SIZE_RE = re.compile(r"[1-9][0-9]*[kKmMgG]?")
+_MAX_HEAP = 1 << 48  # far beyond any machine; keeps every size within a C ssize_t
 _SIZE_UNITS = {c: 1 << (10 * (k + 1)) for k, c in enumerate("kmg")}
 _SIZE_UNITS.update({c.upper(): v for c, v in _SIZE_UNITS.items()})
 _SIZE_UNITS.update({str(d): 1 for d in range(10)})
@@ -107,14 +109,29 @@ class CclClosedError(RuntimeError):
 cdef Py_ssize_t _max_input = -1
 
 
-cdef const char *_cstr(object value, str name) except NULL:
+cdef const char *_cstr_n(object value, str name, Py_ssize_t *n) except NULL:
     """UTF-8 view of a str or bytes argument for libccl (checks in ccl/_args.pxd), capped by the
-    configured isolate heap."""
-    cdef Py_ssize_t n = 0
-    cdef const char *p = utf8_view(value, name, &n, True)
-    if _max_input >= 0 and n > _max_input:
-        raise ValueError(f"{name} is {n} bytes, more than the {_max_input} bytes the configured "
+    configured isolate heap; its length in n."""
+    cdef const char *p = utf8_view(value, name, n, True)
+    if _max_input >= 0 and n[0] > _max_input:
+        raise ValueError(f"{name} is {n[0]} bytes, more than the {_max_input} bytes the configured "
                          f"isolate heap allows (ccl.configure(max_input=...))")
+    return p
+
+
+cdef inline const char *_cstr(object value, str name) except NULL:
+    cdef Py_ssize_t n = 0
+    return _cstr_n(value, name, &n)
+
+
+cdef const char *_cbor(object value, str name) except NULL:
+    """A hex CBOR argument: _cstr, plus a nesting-depth check. libccl's recursive decoder does not
+    catch the Java StackOverflowError of a deeply nested item, and GraalVM aborts the process."""
+    cdef Py_ssize_t n = 0
+    cdef const char *p = _cstr_n(value, name, &n)
+    if ccl_cbor_hex_too_deep(p, <size_t>n):
+        raise ValueError(f"{name} nests CBOR deeper than {CCL_CBOR_MAX_DEPTH} levels, which "
+                         f"libccl cannot decode without overflowing its stack")
     return p
 
 
@@ -158,7 +175,8 @@ cdef str _redact(str message, object secret):
 
 cdef object _error(int rc, const char *data, size_t n, object secret, object index):
     if rc == CCL_RT_CANCELLED:
-        return CclError(rc, "not run: the batch stopped at an earlier failure", index)
+        return CclError(rc, "not run: the batch stopped first (an earlier failure or cancel)",
+                        index)
     message = PyUnicode_DecodeUTF8(data, n, "replace") if n else ""
     message = _redact(message, secret) or f"Unknown error (code {rc})"
     return CclError(rc, message, index)
@@ -198,19 +216,19 @@ def configure(*, max_heap=None, options=(), max_input=None):
     """
     global _max_input
     argv = []
-    cdef Py_ssize_t heap_bytes = -1
+    heap_bytes = -1
     if max_heap is not None:
         if is_int(max_heap):
-            if max_heap <= 0:
-                raise ValueError("max_heap must be positive")
             heap_bytes = max_heap
         elif isinstance(max_heap, str) and _SIZE_RE.fullmatch(max_heap):
             heap_bytes = int(max_heap.rstrip("kKmMgG")) * _SIZE_UNITS[max_heap[len(max_heap) - 1]]
         else:
             raise ValueError(f"max_heap must be bytes as int or a size like '256m', got {max_heap!r}")
+        if not 0 < heap_bytes <= _MAX_HEAP:
+            raise ValueError(f"max_heap must be between 1 byte and 2**48 bytes, got {max_heap!r}")
         argv.append(f"-Xmx{heap_bytes}")
-    if max_input is not None and (not is_int(max_input) or max_input < 0):
-        raise ValueError("max_input must be a non-negative int (bytes)")
+    if max_input is not None and (not is_int(max_input) or not 0 <= max_input <= _MAX_HEAP):
+        raise ValueError("max_input must be an int between 0 and 2**48 (bytes)")
     for opt in options:
         if not isinstance(opt, str) or not opt.startswith("-"):
             raise ValueError(f"isolate options must be strings starting with '-', got {opt!r}")
@@ -376,74 +394,65 @@ cdef class CclLib:
         """
         cdef list keep = list(items)
         cdef Py_ssize_t n = len(keep), base, m
-        cdef ccl_req *reqs
-        cdef ccl_out *outs
+        cdef ccl_batch *b
         cdef int nthreads
         cdef bint raise_first
         if errors not in ("raise", "return"):
             raise ValueError(f"errors must be 'raise' or 'return', got {errors!r}")
         if progress is not None and not callable(progress):
             raise TypeError("progress must be callable(done, total)")
+        if cancel is not None and not callable(getattr(cancel, "is_set", None)):
+            raise TypeError("cancel must be a threading.Event (or have is_set())")
         raise_first = errors == "raise" and kind != K_BOOL
         nthreads = thread_count(threads, n)
         if self._closed:
             _raise_closed()
         if n == 0:
             return []
-        m = n if n < WINDOW else WINDOW
-        reqs = <ccl_req *>malloc(m * sizeof(ccl_req))
-        outs = <ccl_out *>calloc(m, sizeof(ccl_out))
-        if reqs == NULL or outs == NULL:
-            free(reqs)
-            free(outs)
+        b = ccl_batch_new(<size_t>(n if n < WINDOW else WINDOW))
+        if b == NULL:
             raise MemoryError()
         cdef list result = [None] * n
         try:
             for base in range(0, n, WINDOW):
                 m = n - base if n - base < WINDOW else WINDOW
-                _fill(reqs, template, keep, base, m, mode, slot)
-                self._run_window(reqs, outs, m, nthreads, raise_first, kind, secret, base, n,
-                                 result, progress, cancel)
+                _fill(ccl_batch_reqs(b), template, keep, base, m, mode, slot)
+                ccl_batch_reset(b, <size_t>m, nthreads, raise_first, &self._closed)
+                self._run_window(b, m, nthreads, kind, secret, raise_first, base, n, result,
+                                 progress, cancel)
             if progress is not None:
                 progress(n, n)
             return result
         finally:
-            free(outs)
-            free(reqs)
+            ccl_batch_release(b, template.wipe)
 
-    cdef int _run_window(self, ccl_req *reqs, ccl_out *outs, Py_ssize_t m, int nthreads,
-                         bint raise_first, int kind, object secret, Py_ssize_t base,
-                         Py_ssize_t total, list result, object progress, object cancel) except -1:
-        cdef ccl_batch b
+    cdef int _run_window(self, ccl_batch *b, Py_ssize_t m, int nthreads, int kind, object secret,
+                         bint raise_first, Py_ssize_t base, Py_ssize_t total, list result,
+                         object progress, object cancel) except -1:
         cdef int finished = 0
-        ccl_batch_init(&b, reqs, outs, m, nthreads if nthreads < m else <int>m, raise_first,
-                       &self._closed)
         try:
-            try:
-                # The owner thread works too (nthreads - 1 helpers), waking every SLICE_MS; once
-                # nothing is left to claim it waits for the helpers' last items.
-                if nthreads > 1 and m > 1:
-                    ccl_batch_start(&b, nthreads - 1)
-                while not finished:
-                    with nogil:
-                        finished = ccl_batch_run_for(&b, SLICE_MS)
-                    _batch_tick(&b, base, total, progress, cancel)
-                finished = 0
-                while not finished:
-                    with nogil:
-                        finished = ccl_batch_wait(&b, SLICE_MS)
-                    _batch_tick(&b, base, total, progress, cancel)
-            except BaseException:
-                ccl_batch_cancel(&b)
-                raise
-            finally:
+            # The owner thread works too (nthreads - 1 helpers), waking every SLICE_MS; once
+            # nothing is left to claim it waits for the helpers' last items.
+            if nthreads > 1 and m > 1:
+                ccl_batch_start(b, (nthreads if nthreads < m else <int>m) - 1)
+            while not finished:
                 with nogil:
-                    ccl_batch_join(&b)
-            if self._closed and ccl_batch_done(&b) < <size_t>m:
-                _raise_closed()  # closed mid-batch: the unstarted items were abandoned
-            _collect(outs, m, kind, secret, raise_first, base, result)
+                    finished = ccl_batch_run_for(b, SLICE_MS)
+                _batch_tick(b, base, total, progress, cancel)
+            finished = 0
+            while not finished:
+                with nogil:
+                    finished = ccl_batch_wait(b, SLICE_MS)
+                _batch_tick(b, base, total, progress, cancel)
+        except BaseException:
+            ccl_batch_cancel(b)
+            raise
         finally:
-            ccl_batch_free(&b, reqs[0].wipe)
+            with nogil:
+                ccl_batch_join(b)
+        if self._closed and ccl_batch_done(b) < <size_t>m:
+            _raise_closed()  # closed mid-batch: the unstarted items were abandoned
+        _collect(ccl_batch_outs(b), m, kind, secret, raise_first, base, result)
         return 0
 
 
@@ -456,6 +465,8 @@ cdef int _fill(ccl_req *reqs, ccl_req *template, list keep, Py_ssize_t base, Py_
         item = keep[base + k]
         if mode == M_STR:
             reqs[k].s[slot] = _cstr(item, "item")
+        elif mode == M_CBOR:
+            reqs[k].s[slot] = _cbor(item, "item")
         elif mode == M_INT:
             reqs[k].i[slot] = soft_index(item, "index")
         else:
@@ -570,7 +581,7 @@ cdef class Account(_Namespace):
         """Sign a transaction with the account's payment key. Returns signed tx CBOR hex."""
         cdef ccl_req r = self._derive(<void *>ccl_account_sign_tx, CCL_SIG_SIIIS, 0, mnemonic,
                                       network, account_index, address_index)
-        r.s[1] = _cstr(tx_cbor_hex, "tx_cbor_hex")
+        r.s[1] = _cbor(tx_cbor_hex, "tx_cbor_hex")
         return self._b._call(&r, K_STR, mnemonic)
 
     def sign_tx_with_keys(self, mnemonic, tx_cbor_hex, keys, network, account_index=0,
@@ -581,7 +592,7 @@ cdef class Account(_Namespace):
                                       mnemonic, network, account_index, address_index)
         if not isinstance(keys, (str, bytes)):
             keys = ",".join(keys)
-        r.s[1] = _cstr(tx_cbor_hex, "tx_cbor_hex")
+        r.s[1] = _cbor(tx_cbor_hex, "tx_cbor_hex")
         r.s[2] = _cstr(keys, "keys")
         return self._b._call(&r, K_STR, mnemonic)
 
@@ -724,7 +735,7 @@ cdef class Transaction(_Namespace):
     cdef object _one(self, void *fn, value, int kind):
         cdef ccl_req r
         _req(&r, fn, CCL_SIG_S, 0)
-        r.s[0] = _cstr(value, "tx_cbor_hex")
+        r.s[0] = _cbor(value, "tx_cbor_hex")
         return self._b._call(&r, kind, None)
 
     def hash(self, tx_cbor_hex):
@@ -734,14 +745,14 @@ cdef class Transaction(_Namespace):
     def hash_many(self, txs, *, threads=None, errors="raise", progress=None, cancel=None):
         cdef ccl_req r
         _req(&r, <void *>ccl_tx_hash, CCL_SIG_S, 0)
-        return self._b._many(&r, txs, M_STR, 0, K_STR, None, threads, errors, progress, cancel)
+        return self._b._many(&r, txs, M_CBOR, 0, K_STR, None, threads, errors, progress, cancel)
 
     def sign_with_secret_key(self, tx_cbor_hex, sk_cbor_hex):
         """Sign with a secret key (CBOR hex). Returns signed tx CBOR hex."""
         cdef ccl_req r
         _req(&r, <void *>ccl_tx_sign_with_secret_key, CCL_SIG_SS, 0)
-        r.s[0] = _cstr(tx_cbor_hex, "tx_cbor_hex")
-        r.s[1] = _cstr(sk_cbor_hex, "sk_cbor_hex")
+        r.s[0] = _cbor(tx_cbor_hex, "tx_cbor_hex")
+        r.s[1] = _cbor(sk_cbor_hex, "sk_cbor_hex")
         return self._b._call(&r, K_STR, sk_cbor_hex)
 
     def to_json(self, tx_cbor_hex):
@@ -765,24 +776,24 @@ cdef class Transaction(_Namespace):
 cdef class Plutus(_Namespace):
     """PlutusData helpers."""
 
-    cdef object _one(self, void *fn, value, str name):
+    cdef object _one(self, void *fn, value, str name, bint cbor):
         cdef ccl_req r
         _req(&r, fn, CCL_SIG_S, 0)
-        r.s[0] = _cstr(value, name)
+        r.s[0] = _cbor(value, name) if cbor else _cstr(value, name)
         return self._b._call(&r, K_STR, None)
 
     def data_hash(self, datum_cbor_hex):
         """Datum hash of PlutusData CBOR, hex."""
-        return self._one(<void *>ccl_plutus_data_hash, datum_cbor_hex, "datum_cbor_hex")
+        return self._one(<void *>ccl_plutus_data_hash, datum_cbor_hex, "datum_cbor_hex", True)
 
     def data_to_json(self, cbor_hex):
         """PlutusData CBOR to its JSON string."""
-        return self._one(<void *>ccl_plutus_data_to_json, cbor_hex, "cbor_hex")
+        return self._one(<void *>ccl_plutus_data_to_json, cbor_hex, "cbor_hex", True)
 
     def data_from_json(self, json_str):
         """PlutusData JSON (str or dict) to CBOR hex."""
         json_str = _json_arg(json_str)
-        return self._one(<void *>ccl_plutus_data_from_json, json_str, "json_str")
+        return self._one(<void *>ccl_plutus_data_from_json, json_str, "json_str", False)
 
 
 @cython.final
@@ -802,7 +813,7 @@ cdef class Script(_Namespace):
         """Script hash of script CBOR, hex."""
         cdef ccl_req r
         _req(&r, <void *>ccl_script_hash, CCL_SIG_SI, 0)
-        r.s[0] = _cstr(script_cbor_hex, "script_cbor_hex")
+        r.s[0] = _cbor(script_cbor_hex, "script_cbor_hex")
         r.i[0] = _cint(script_type, "script_type")
         return self._b._call(&r, K_STR, None)
 

@@ -134,14 +134,20 @@ cdef extern from "ccl_runtime.h" nogil:
 
 cdef extern from "ccl_batch.h" nogil:
     ctypedef struct ccl_batch:
-        size_t n
-        int nthreads
-    void ccl_batch_init(ccl_batch *b, const ccl_req *reqs, ccl_out *outs, size_t n, int threads,
-                        int fail_fast, const int *closed)
+        pass
+    ccl_batch *ccl_batch_new(size_t cap)
+    ccl_req *ccl_batch_reqs(ccl_batch *b)
+    ccl_out *ccl_batch_outs(ccl_batch *b)
+    void ccl_batch_reset(ccl_batch *b, size_t n, int threads, int fail_fast, const int *closed)
     int ccl_batch_start(ccl_batch *b, int workers)
     int ccl_batch_run_for(ccl_batch *b, int budget_ms)
     int ccl_batch_wait(ccl_batch *b, int timeout_ms)
-    void ccl_batch_cancel(ccl_batch *b)
     void ccl_batch_join(ccl_batch *b)
-    void ccl_batch_free(ccl_batch *b, int wipe)
+    void ccl_batch_cancel(ccl_batch *b)
     size_t ccl_batch_done(const ccl_batch *b)
+    void ccl_batch_release(ccl_batch *b, int wipe)
+
+cdef extern from "ccl_cbor.h" nogil:
+    enum:
+        CCL_CBOR_MAX_DEPTH
+    int ccl_cbor_hex_too_deep(const char *hex, size_t len)

@@ -59,6 +59,8 @@ def _request(method, url, *, body=None, headers=None, timeout=DEFAULT_TIMEOUT):
         return json.loads(raw)
     except ValueError:
         raise ProviderError(f"{where} returned a body that is not JSON") from None
+    except RecursionError:
+        raise ProviderError(f"{where} returned JSON nested too deeply to parse") from None
 
 
 def _base_url(network, base_url):
@@ -118,9 +120,9 @@ class BlockfrostProvider(ChainDataProvider):
         while True:
             items = _request("GET", f"{self.base_url}/addresses/{quoted}/utxos?count={_PAGE}"
                                     f"&page={page}", headers=self._headers, timeout=self.timeout)
-            if not isinstance(items, list):
-                raise ProviderError(f"GET /addresses/.../utxos returned {type(items).__name__}, "
-                                    "expected a list")
+            if not isinstance(items, list) or not all(isinstance(u, dict) for u in items):
+                raise ProviderError("GET /addresses/.../utxos returned something other than a "
+                                    "list of UTXO objects")
             for u in items:
                 u.setdefault("address", address)
             out.extend(items)
@@ -184,7 +186,7 @@ def parse_evaluation(resp):
                 rows.append((_TAG_ORDER.get(purpose, 99), idx, _units(item)))
         else:
             raise ProviderError(f"unrecognised evaluation response: {type(result).__name__}")
-    except (AttributeError, TypeError, ValueError) as e:
+    except (AttributeError, TypeError, ValueError, OverflowError) as e:
         raise ProviderError(f"unrecognised evaluation response: {e}") from None
     rows.sort(key=lambda r: (r[0], r[1]))
     return [units for _, _, units in rows]
