@@ -12,8 +12,7 @@ import threading
 
 import pytest
 
-from ccl import CclClosedError, CclLib, Network
-from fixtures import MNEMONIC_12, MNEMONIC_24
+from ccl import CclClosedError, CclLib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -31,41 +30,6 @@ def run_child(code, timeout=180, env=None):
                               timeout=timeout, env=full_env)
     assert proc.returncode == 0, f"child exited {proc.returncode}\n{proc.stdout}\n{proc.stderr[-3000:]}"
     return proc.stdout
-
-
-def mixed_calls(lib, k):
-    """A deterministic mix of cheap and heavier calls; returns their results."""
-    data = format(k, "04x")
-    out = [lib.crypto.blake2b_256(data), lib.crypto.blake2b_224(data),
-           lib.crypto.validate_mnemonic(MNEMONIC_12)]
-    if k % 25 == 0:
-        out.append(lib.wallet.get_address(MNEMONIC_24, Network.PREVIEW, k % 7))
-    try:
-        lib.address.info("addr1bad" + data)
-    except Exception as e:  # error path under concurrency too
-        out.append(type(e).__name__)
-    return out
-
-
-def test_threads_give_the_serial_results(lib):
-    n_threads, per_thread = 16, 150
-    serial = {k: mixed_calls(lib, k) for k in range(per_thread)}
-    results, errors = {}, []
-
-    def worker(t):
-        try:
-            results[t] = [mixed_calls(lib, k) for k in range(per_thread)]
-        except BaseException as e:  # pragma: no cover - reported below
-            errors.append(e)
-
-    threads = [threading.Thread(target=worker, args=(t,)) for t in range(n_threads)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
-    for t in range(n_threads):
-        assert results[t] == [serial[k] for k in range(per_thread)]
 
 
 def test_fork_while_threads_are_inside_libccl():

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import venv
 
-import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REF = "cardano-client-lib==0.1.0rc6"

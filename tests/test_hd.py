@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ccl import CclLib, Network
+from ccl import Network
 from ccl.hd import AccountKey, AccountPublicKey, VerificationError
 
 MAX = 2**31 - 1
@@ -43,13 +43,6 @@ KNOWN_PREPROD_MAX_MAX = {
     "change_address": "addr_test1qpzn33ua78r2aq2l9mrd6m9x5vemutpsa5av4zj9fvkhv5d4xrg8h5w4uqyawlmtgj"
                       "zhnv2g83dwnm3ajp0p0t3e4j4q66fxr6",
 }
-
-
-@pytest.fixture(scope="module")
-def lib():
-    handle = CclLib()
-    yield handle
-    handle.close()
 
 
 @pytest.fixture(scope="module")

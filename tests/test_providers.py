@@ -6,7 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from ccl import (BlockfrostEvaluator, BlockfrostProvider, CclLib, ProviderError, YaciProvider)
+from ccl import BlockfrostEvaluator, BlockfrostProvider, ProviderError, YaciProvider
 from ccl.providers import parse_evaluation
 from fixtures import PROTOCOL_PARAMS, payment_plan, utxos_for
 
