@@ -1,4 +1,4 @@
-/* CBOR nesting-depth guard for hex-encoded arguments (see ccl_cbor.c for why). */
+/* Pre-flight scan of hex-encoded CBOR arguments (see ccl_cbor.c for why each verdict exists). */
 #ifndef CCL_CBOR_H
 #define CCL_CBOR_H
 
@@ -8,8 +8,18 @@
    levels; libccl's decoder overflowed an 8 MB stack between 30,000 and 80,000. */
 #define CCL_CBOR_MAX_DEPTH 1024
 
-/* 1 when the CBOR encoded in hex[0:len] nests containers deeper than CCL_CBOR_MAX_DEPTH; 0
-   otherwise, including for input that is not valid hex or CBOR (libccl reports that itself). */
-int ccl_cbor_hex_too_deep(const char *hex, size_t len);
+/* Verdicts of ccl_cbor_hex_scan. */
+#define CCL_CBOR_OK 0
+#define CCL_CBOR_TOO_DEEP 1          /* containers nest deeper than CCL_CBOR_MAX_DEPTH */
+#define CCL_CBOR_TAGGED_SINGLETON 2  /* a tag encloses false, true, null, undefined or "break" */
+
+/* Walks the CBOR item heads encoded in hex[0:len] (a sequence of items, as libccl decodes it)
+   without decoding or allocating. Returns CCL_CBOR_OK, or the first bad verdict met; with a
+   non-NULL complete the walk goes on after a tagged singleton, and CCL_CBOR_TOO_DEEP further on
+   outranks it. Input that is not hex or not CBOR ends the walk (libccl reports that itself).
+   *offset (if not NULL) receives the byte offset of the offending item head.
+   *complete (if not NULL) receives 1 when everything up to the end of the input is well formed
+   CBOR, a sequence of whole items, and 0 otherwise (also 0 after CCL_CBOR_TOO_DEEP). */
+int ccl_cbor_hex_scan(const char *hex, size_t len, size_t *offset, int *complete);
 
 #endif

@@ -1,9 +1,22 @@
-"""The CBOR nesting guard in front of libccl (native/ccl_cbor.c): libccl's recursive decoder
-aborts the whole process on a deeply nested item, so such input must be refused before the call,
-and everything else must still reach libccl unchanged."""
+"""The CBOR pre-flight scan in front of libccl (native/ccl_cbor.c). Two kinds of input harm the
+whole process rather than the call, so they must be refused before it, and everything else must
+still reach libccl unchanged:
+
+* deep nesting: libccl's recursive decoder aborts the process;
+* a tag on false/true/null/undefined/break: libccl's CBOR library tags a process-wide singleton,
+  which silently changes every later encoding (signed transactions, datum hashes) and, as the tags
+  pile up, ends in a stack overflow that aborts the process (found by the 200,000-case fuzz run).
+"""
+import json
+import subprocess
+import sys
+
 import pytest
 
 from ccl import CclError
+from fixtures import MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, payment_plan_yaml, utxos_for
+from test_concurrency import HERE, run_child
+from test_dropin import reference_python
 
 LIMIT = 1024
 
@@ -71,3 +84,217 @@ def test_guard_on_account_sign_tx(lib):
     from fixtures import MNEMONIC_24
     with pytest.raises(ValueError, match="nests CBOR"):
         lib.account.sign_tx(MNEMONIC_24, nested_tags(5000), 0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tags on cbor-java's singletons.
+
+TAGGED_SINGLETONS = [
+    "d90102f6",          # 258(null): the shape the fuzz run hit (a "set" tag on null)
+    "c0f5", "c0f4", "c0f7",
+    "c0c1f6",            # a chain of tags
+    "82c0f601",          # inside an array
+    "a1c0f601",          # as a map key
+    "9fc0ff",            # on "break" inside an indefinite array
+    "82c0ff01",          # on "break" where no break belongs: libccl still tags the singleton
+    "83c0f6",            # truncated after the tagged null: decoded (and tagged) before the error
+    "00c0f6",            # second item of a CBOR sequence
+]
+
+# Tagged values that cbor-java decodes into fresh objects, so libccl may see them.
+TAGGED_FRESH = ["c0f0", "c0f820", "c0f814", "c0f97e00", "c0fb3ff0000000000000", "c000", "c080",
+                "d87980", "d9010280"]
+
+
+@pytest.mark.parametrize("hexed", TAGGED_SINGLETONS)
+def test_tag_on_a_singleton_is_refused(lib, hexed):
+    with pytest.raises(ValueError, match="tag on false, true, null, undefined or break"):
+        lib.tx.hash(hexed)
+
+
+@pytest.mark.parametrize("hexed", TAGGED_FRESH)
+def test_other_tagged_values_reach_libccl(lib, hexed):
+    try:
+        lib.plutus.data_hash(hexed)
+    except CclError:
+        pass
+
+
+def test_refusal_names_the_argument_and_offset(lib):
+    with pytest.raises(ValueError, match=r"^datum_cbor_hex has a CBOR tag .*\(byte 4\)"):
+        lib.plutus.data_hash("d8799fc0f6ff")
+    with pytest.raises(ValueError, match=r"^item has a CBOR tag"):
+        lib.tx.hash_many(["d87980", "c0f6"])
+    with pytest.raises(ValueError, match=r"^sk_cbor_hex has a CBOR tag"):
+        lib.tx.sign_with_secret_key("d87980", "c0f6")
+
+
+def _plan_with(field, value, address):
+    plan = payment_plan(address, address)
+    plan["transaction"][0]["tx"]["intents"][0][field] = value
+    return plan
+
+
+def test_cbor_fields_inside_structured_arguments_are_scanned(lib, accounts):
+    addr = accounts[0]["base_address"]
+    where = r"\['transaction'\]\[0\]\['tx'\]\['intents'\]\[0\]\['datum_hex'\]"
+    with pytest.raises(ValueError, match="^txplan_yaml" + where + " has a CBOR tag"):
+        lib.quicktx.build(_plan_with("datum_hex", "d8799fc0f6ff", addr), utxos_for(addr),
+                          PROTOCOL_PARAMS)
+    yaml_text = payment_plan_yaml(addr, addr) + "          datum_hex: d8799fc0f6ff\n"
+    with pytest.raises(ValueError, match="^txplan_yaml" + where):
+        lib.quicktx.build(yaml_text, utxos_for(addr), PROTOCOL_PARAMS)
+    with pytest.raises(ValueError, match=r"^plans\[1\]"):
+        lib.quicktx.build_many([payment_plan(addr, addr), yaml_text], utxos_for(addr),
+                               PROTOCOL_PARAMS)
+    utxos = utxos_for(addr)
+    utxos[0]["inline_datum"] = "d90102f6"
+    with pytest.raises(ValueError, match=r"^utxos\[0\]\['inline_datum'\] has a CBOR tag"):
+        lib.quicktx.build(payment_plan(addr, addr), utxos, PROTOCOL_PARAMS)
+    tx_json = {"body": {}, "witnessSet": {"plutusV2Scripts": [{"cborHex": "c0f5"}]}}
+    for arg in (tx_json, json.dumps(tx_json)):
+        with pytest.raises(ValueError, match=r"^tx_json\['witnessSet'\].*\['cborHex'\] has"):
+            lib.tx.from_json(arg)
+    with pytest.raises(ValueError, match="nests CBOR deeper"):
+        lib.quicktx.build(_plan_with("datum_hex", nested_arrays(5000), addr), utxos_for(addr),
+                          PROTOCOL_PARAMS)
+    # Depth is checked in any field: only CBOR nests 1,024 levels.
+    utxos = utxos_for(addr)
+    utxos[0]["anything"] = nested_arrays(5000)
+    with pytest.raises(ValueError, match=r"^utxos\[0\]\['anything'\] nests CBOR deeper"):
+        lib.quicktx.build(payment_plan(addr, addr), utxos, PROTOCOL_PARAMS)
+    with pytest.raises(ValueError, match="nests CBOR deeper"):
+        lib.plutus.data_from_json({"list": [{"bytes": nested_arrays(5000)}]})
+
+
+def test_hash_fields_are_not_mistaken_for_cbor(lib, accounts):
+    # A transaction id is hex, not CBOR, even when its bytes read as a tagged null: it must reach
+    # libccl. Only the fields libccl decodes as CBOR get the tag check.
+    addr = accounts[0]["base_address"]
+    tx_hash = "c0f6" + "ab" * 30
+    built = lib.quicktx.build(payment_plan(addr, addr), utxos_for(addr, tx_hash=tx_hash),
+                              PROTOCOL_PARAMS)
+    assert tx_hash in built["tx_cbor"]
+    plan = _plan_with("datum_hex", "d87980", addr)          # a real datum still builds
+    assert "d87980" in lib.quicktx.build(plan, utxos_for(addr), PROTOCOL_PARAMS)["tx_cbor"]
+
+
+PROBE = """
+import json, sys
+from ccl import CclLib
+from fixtures import MNEMONIC_24, PROTOCOL_PARAMS, payment_plan_yaml, utxos_for
+lib = CclLib()
+addr = lib.account.from_mnemonic(MNEMONIC_24, 0)["base_address"]
+tx = lib.quicktx.build(payment_plan_yaml(addr, addr), utxos_for(addr), PROTOCOL_PARAMS)["tx_cbor"]
+def probe():   # encodings of null, true and "break" (indefinite-length datums)
+    return [lib.account.sign_tx(MNEMONIC_24, tx, 0), lib.plutus.data_hash("d8799f01ff"),
+            lib.plutus.data_hash("d8799f9f4100ffff")]
+before = probe()
+attempts = []
+for hexed in json.loads(sys.argv[1]):
+    for call in (lambda: lib.tx.hash(hexed), lambda: lib.plutus.data_hash(hexed),
+                 lambda: lib.tx.to_json(hexed), lambda: lib.script.hash(hexed),
+                 lambda: lib.tx.hash_many([hexed]),
+                 lambda: lib.quicktx.build(
+                     {"version": 1.0, "transaction": [{"tx": {"from": addr, "intents": [
+                      {"type": "payment", "address": addr, "datum_hex": hexed,
+                       "amounts": [{"unit": "lovelace", "quantity": "5000000"}]}]}}]},
+                     utxos_for(addr), PROTOCOL_PARAMS)):
+        try:
+            call()
+            attempts.append("ok")
+        except Exception as e:
+            attempts.append(type(e).__name__)
+after = probe()
+print(json.dumps({"same": before == after, "attempts": sorted(set(attempts)),
+                  "tail": after[0][-24:]}))
+"""
+
+
+def test_no_later_encoding_changes_after_hostile_tags():
+    # In a child: were the guard to let one through, the whole process's encodings would change.
+    out = run_child(PROBE.replace("sys.argv[1]", repr(json.dumps(TAGGED_SINGLETONS))))
+    result = json.loads(out.strip().splitlines()[-1])
+    assert result["attempts"] == ["ValueError"], result
+    assert result["same"], result
+
+
+def test_libccl_itself_is_poisoned_by_a_tagged_null():
+    # The reason for the guard, shown on the reference ctypes wrapper (no such guard): one call
+    # with 258(null) changes the signed bytes of an unrelated transaction afterwards. When a
+    # libccl release fixes this, this test fails: keep the guard (older libccl) but say so.
+    script = PROBE.replace("sys.argv[1]", repr(json.dumps(["d90102f6"])))
+    env = {"PYTHONPATH": HERE, "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run([reference_python(), "-c", script], capture_output=True, text=True,
+                          timeout=600, env=env, cwd="/")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert not result["same"], result
+    assert result["tail"].endswith("d90102f6"), result   # null now encodes as 258(null)
+
+
+def test_random_tagged_cbor_is_refused_exactly_when_it_tags_a_singleton():
+    # Property-based, in a child (a miss would corrupt the process's encodings): random CBOR
+    # trees from cbor2 with tags anywhere; ccl refuses exactly the trees where a tag (or a chain
+    # of tags) encloses None/True/False/undefined, and no later encoding changes.
+    out = run_child("""
+        import cbor2
+        from hypothesis import HealthCheck, given, settings, strategies as st
+        from ccl import CclError, CclLib
+        lib = CclLib()
+        def probe():
+            return [lib.plutus.data_hash("d8799f01ff"), lib.tx.to_json(TX)]
+        TX = lib.quicktx.build(
+            {"version": 1.0, "transaction": [{"tx": {"from": ADDR, "intents": [
+             {"type": "payment", "address": ADDR,
+              "amounts": [{"unit": "lovelace", "quantity": "5000000"}]}]}}]},
+            [{"tx_hash": "a" * 64, "output_index": 0, "address": ADDR,
+              "amount": [{"unit": "lovelace", "quantity": "100000000"}]}],
+            PP)["tx_cbor"]
+        before = probe()
+        SINGLETONS = (None, True, False, cbor2.undefined)
+        leaves = st.one_of(st.sampled_from(SINGLETONS), st.integers(-2**64, 2**64 - 1),
+                           st.binary(max_size=6), st.text(max_size=3),
+                           st.floats(allow_nan=False, width=32))
+        tags = st.sampled_from([0, 1, 2, 24, 30, 102, 121, 258, 1280, 55799])
+        tree = st.recursive(leaves, lambda c: st.one_of(
+            st.lists(c, max_size=4), st.dictionaries(st.integers(0, 9), c, max_size=3),
+            st.builds(cbor2.CBORTag, tags, c)), max_leaves=10)
+        def poisons(x):
+            if isinstance(x, cbor2.CBORTag):
+                inner = x.value
+                while isinstance(inner, cbor2.CBORTag):
+                    inner = inner.value
+                if any(inner is s for s in SINGLETONS):
+                    return True
+                return poisons(inner)
+            if isinstance(x, list):
+                return any(poisons(v) for v in x)
+            if isinstance(x, dict):
+                return any(poisons(v) for v in x.values())
+            return False
+        seen = {True: 0, False: 0}
+        @settings(max_examples=600, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(tree)
+        def prop(value):
+            hexed = cbor2.dumps(value).hex()
+            expected = poisons(value)
+            seen[expected] += 1
+            for call in (lib.tx.hash, lib.plutus.data_hash, lib.script.hash):
+                try:
+                    call(hexed)
+                    refused = False
+                except ValueError as e:
+                    refused = "tag on false, true, null" in str(e)
+                except CclError:
+                    refused = False
+                assert refused == expected, (hexed, expected)
+        prop()
+        assert probe() == before, "an encoding changed"
+        assert seen[True] >= 20 and seen[False] >= 20, seen
+        print("ok", seen)
+    """.replace("ADDR", repr("addr_test1qqqt0pru382hy9vjlsxv3ye02z50sfvt8xunscg5pgden77z73dpdfng2"
+                               "ctw2ekqplqgrljelz7h4dneac27nn3qx3rqqpavzj"))
+       .replace("PP", repr(PROTOCOL_PARAMS)))
+    assert out.startswith("ok"), out

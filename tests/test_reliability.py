@@ -7,7 +7,6 @@ hang then shows up as a failed assertion carrying the child's output instead of 
 Default run: well under a minute on 2 cores. ``-m slow`` adds the long variants (100,000
 short-lived threads, 64 threads x 10,000 calls, 200 forked workers, a million-item batch).
 """
-import hashlib
 import json
 import logging
 import os
@@ -23,9 +22,8 @@ import traceback
 
 import pytest
 
-import ccl
 from ccl import CclClosedError, CclError, CclLib, Network
-from fixtures import MNEMONIC_12, MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, utxos_for
+from fixtures import MNEMONIC_12, MNEMONIC_24
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 

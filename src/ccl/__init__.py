@@ -25,4 +25,4 @@ __all__ = ['CclLib', 'CclError', 'CclClosedError', 'Network',
            'Plutus', 'Script', 'Governance', 'Wallet', 'QuickTx',
            'ChainDataProvider', 'YaciProvider', 'BlockfrostProvider',
            'TransactionEvaluator', 'BlockfrostEvaluator', 'ProviderError',
-           'configure', '__version__']
+           'configure', 'EXPECTED_LIB_VERSION', '__version__']

@@ -124,15 +124,79 @@ cdef inline const char *_cstr(object value, str name) except NULL:
     return _cstr_n(value, name, &n)
 
 
-cdef const char *_cbor(object value, str name) except NULL:
-    """A hex CBOR argument: _cstr, plus a nesting-depth check. libccl's recursive decoder does not
-    catch the Java StackOverflowError of a deeply nested item, and GraalVM aborts the process."""
-    cdef Py_ssize_t n = 0
-    cdef const char *p = _cstr_n(value, name, &n)
-    if ccl_cbor_hex_too_deep(p, <size_t>n):
+cdef int _check_cbor(const char *p, Py_ssize_t n, object name, bint tags) except -1:
+    """Refuse hex CBOR that harms the whole process inside libccl, not just the call (the why of
+    both cases is in native/ccl_cbor.c): nesting past CCL_CBOR_MAX_DEPTH aborts the process, and
+    (when ``tags``) a tag on false/true/null/undefined/break corrupts every later encoding."""
+    cdef size_t off = 0
+    cdef int whole = 0
+    cdef int verdict = ccl_cbor_hex_scan(p, <size_t>n, &off, NULL if tags else &whole)
+    if verdict == CCL_CBOR_TOO_DEEP:
         raise ValueError(f"{name} nests CBOR deeper than {CCL_CBOR_MAX_DEPTH} levels, which "
                          f"libccl cannot decode without overflowing its stack")
+    if verdict == CCL_CBOR_TAGGED_SINGLETON and tags:
+        raise ValueError(f"{name} has a CBOR tag on false, true, null, undefined or break (byte "
+                         f"{off}): libccl would attach it to a process-wide constant and corrupt "
+                         f"every later encoding")
+    return 0
+
+
+cdef const char *_cbor(object value, str name) except NULL:
+    """A hex CBOR argument: _cstr, plus the pre-flight CBOR scan."""
+    cdef Py_ssize_t n = 0
+    cdef const char *p = _cstr_n(value, name, &n)
+    _check_cbor(p, n, name, True)
     return p
+
+
+# Fields whose string values libccl decodes as CBOR: the TxPlan YAML (datum_hex, ...), UTXO JSON
+# (inline_datum) and transaction JSON (cborHex) field names found in libccl 0.1.0. Only these get
+# the tag check: hashes and keys are hex strings too, and about 1 in 8,000 random 32-byte values
+# reads as CBOR with a tagged constant. Any hex string long enough to nest past the limit gets the
+# depth check, whatever its field.
+cdef frozenset _CBOR_FIELDS = frozenset({
+    "datum_hex", "output_datum_hex", "redeemer_hex", "script_hex", "script_ref_bytes",
+    "cbor_hex", "cborHex", "inline_datum", "inlineDatum", "datumHex", "scriptRefBytes",
+    "scriptRefBytesHex", "tx_cbor",
+})
+
+
+cdef int _check_nested(object value, str name) except -1:
+    """The CBOR scan for hex strings inside a structured argument (dict/list, or JSON/YAML text),
+    which libccl decodes as CBOR on its own. Iterative, and each container is visited once, so a
+    YAML alias bomb or a deeply nested document cannot make it recurse or explode."""
+    cdef Py_ssize_t n
+    cdef const char *p
+    if isinstance(value, (str, bytes)):
+        try:
+            if isinstance(value, bytes):
+                value = value.decode("utf-8")
+            if value.lstrip().startswith(("{", "[")):
+                value = _json_loads(value)
+            else:
+                yaml = _yaml()
+                value = yaml.load(value, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except Exception:
+            return 0    # not parseable here: libccl rejects it with its own error
+    seen = set()
+    stack = [(value, name, None)]
+    while stack:
+        node, where, field = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, item in items:
+            if isinstance(node, dict):
+                field = key
+            if isinstance(item, (dict, list, tuple)):
+                stack.append((item, f"{where}[{key!r}]", field))
+            elif isinstance(item, str) and item.isascii() and "\0" not in item:  # hex is
+                tags = field in _CBOR_FIELDS                                   # ASCII, no NUL
+                if tags or len(item) > 2 * CCL_CBOR_MAX_DEPTH:
+                    p = utf8_view(item, name, &n, False)
+                    _check_cbor(p, n, f"{where}[{key!r}]", tags)
+    return 0
 
 
 cdef int _cint(object value, str name) except? -1:
@@ -761,6 +825,7 @@ cdef class Transaction(_Namespace):
 
     def from_json(self, tx_json):
         """Transaction JSON (str or dict) to CBOR hex."""
+        _check_nested(tx_json, "tx_json")
         tx_json = _json_arg(tx_json)
         cdef ccl_req r
         _req(&r, <void *>ccl_tx_from_json, CCL_SIG_S, 0)
@@ -792,6 +857,7 @@ cdef class Plutus(_Namespace):
 
     def data_from_json(self, json_str):
         """PlutusData JSON (str or dict) to CBOR hex."""
+        _check_nested(json_str, "json_str")
         json_str = _json_arg(json_str)
         return self._one(<void *>ccl_plutus_data_from_json, json_str, "json_str", False)
 
@@ -803,6 +869,7 @@ cdef class Script(_Namespace):
     def native_from_json(self, json_str):
         """Parse a native script (JSON str or dict). Returns a JSON string with policy_id,
         script_hash and cbor_hex (a string, as in the reference wrapper)."""
+        _check_nested(json_str, "json_str")
         json_str = _json_arg(json_str)
         cdef ccl_req r
         _req(&r, <void *>ccl_script_native_from_json, CCL_SIG_S, 0)
@@ -933,6 +1000,13 @@ cdef class QuickTx(_Namespace):
                              sort_keys=False)
         return txplan
 
+    cdef int _check_chain_data(self, utxos, protocol_params, exec_units) except -1:
+        _check_nested(utxos, "utxos")
+        _check_nested(protocol_params, "protocol_params")
+        if exec_units is not None:
+            _check_nested(exec_units, "exec_units")
+        return 0
+
     cdef ccl_req _build_req(self, utxos_json, pp_json, exec_units_json) except *:
         cdef ccl_req r
         _req(&r, <void *>ccl_quicktx_build, CCL_SIG_SSSS, 0)
@@ -945,6 +1019,8 @@ cdef class QuickTx(_Namespace):
     def build(self, txplan_yaml, utxos, protocol_params, exec_units=None):
         """Build an unsigned transaction. ``txplan_yaml`` is TxPlan YAML text or a dict (dumped
         with PyYAML's C dumper when available). Returns dict with tx_cbor, tx_hash, fee."""
+        _check_nested(txplan_yaml, "txplan_yaml")
+        self._check_chain_data(utxos, protocol_params, exec_units)
         plan = self._plan_text(txplan_yaml)
         utxos_json = _json_dumps(utxos)
         pp_json = _json_dumps(protocol_params)
@@ -956,6 +1032,10 @@ cdef class QuickTx(_Namespace):
     def build_many(self, plans, utxos, protocol_params, exec_units=None, *, threads=None,
                    errors="raise", progress=None, cancel=None):
         """``build`` for many plans over the same chain data, across native threads."""
+        plans = list(plans)
+        for k, p in enumerate(plans):
+            _check_nested(p, f"plans[{k}]")
+        self._check_chain_data(utxos, protocol_params, exec_units)
         texts = [self._plan_text(p) for p in plans]
         utxos_json = _json_dumps(utxos)
         pp_json = _json_dumps(protocol_params)

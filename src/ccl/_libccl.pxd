@@ -150,4 +150,7 @@ cdef extern from "ccl_batch.h" nogil:
 cdef extern from "ccl_cbor.h" nogil:
     enum:
         CCL_CBOR_MAX_DEPTH
-    int ccl_cbor_hex_too_deep(const char *hex, size_t len)
+        CCL_CBOR_OK
+        CCL_CBOR_TOO_DEEP
+        CCL_CBOR_TAGGED_SINGLETON
+    int ccl_cbor_hex_scan(const char *hex, size_t len, size_t *offset, int *complete)
