@@ -11,9 +11,12 @@ import json
 import subprocess
 import sys
 
+import cbor2
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ccl import CclError
+from ccl._core import _cbor_verdict
 from fixtures import MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, payment_plan_yaml, utxos_for
 from test_concurrency import HERE, run_child
 from test_dropin import reference_python
@@ -99,6 +102,10 @@ TAGGED_SINGLETONS = [
     "82c0ff01",          # on "break" where no break belongs: libccl still tags the singleton
     "83c0f6",            # truncated after the tagged null: decoded (and tagged) before the error
     "00c0f6",            # second item of a CBOR sequence
+    "8bccf6",            # in an array announcing more items than follow (found by the fuzz run)
+    "ffc0f6",            # after a stray "break", which libccl reads as an item
+    "82ffc0f6",          # the same inside a definite array
+    "0xc0f6",            # behind the "0x" prefix libccl's hex decoder skips
 ]
 
 # Tagged values that cbor-java decodes into fresh objects, so libccl may see them.
@@ -144,6 +151,12 @@ def test_cbor_fields_inside_structured_arguments_are_scanned(lib, accounts):
     yaml_text = payment_plan_yaml(addr, addr) + "          datum_hex: d8799fc0f6ff\n"
     with pytest.raises(ValueError, match="^txplan_yaml" + where):
         lib.quicktx.build(yaml_text, utxos_for(addr), PROTOCOL_PARAMS)
+    # An escape that spells the field name is still the field (YAML "\x5f" and JSON "\u005f").
+    escaped = payment_plan_yaml(addr, addr) + '          "datum\\x5fhex": d8799fc0f6ff\n'
+    with pytest.raises(ValueError, match="^txplan_yaml" + where):
+        lib.quicktx.build(escaped, utxos_for(addr), PROTOCOL_PARAMS)
+    with pytest.raises(ValueError, match=r"^tx_json\['witnessSet'\].*\['cborHex'\] has"):
+        lib.tx.from_json('{"witnessSet": {"plutusV2Scripts": [{"cbor\\u0048ex": "c0f5"}]}}')
     with pytest.raises(ValueError, match=r"^plans\[1\]"):
         lib.quicktx.build_many([payment_plan(addr, addr), yaml_text], utxos_for(addr),
                                PROTOCOL_PARAMS)
@@ -298,3 +311,117 @@ def test_random_tagged_cbor_is_refused_exactly_when_it_tags_a_singleton():
                                "ctw2ekqplqgrljelz7h4dneac27nn3qx3rqqpavzj"))
        .replace("PP", repr(PROTOCOL_PARAMS)))
     assert out.startswith("ok"), out
+
+
+
+# ---------------------------------------------------------------------------------------------
+# The scanner against an independent model of libccl's decoder.
+
+class _Found(Exception):
+    pass
+
+
+class _Stop(Exception):
+    pass
+
+
+def reference_verdict(data, limit=LIMIT):
+    """Recursive model of how libccl's CBOR decoder (cbor-java) reads bytes: items one after the
+    other, the items present even when a container announces more, a stray "break" as an item,
+    until the first malformation. Returns its first finding: "deep", "tagged" or "ok"."""
+    pos = 0
+
+    def head():
+        nonlocal pos
+        if pos >= len(data):
+            raise _Stop
+        b = data[pos]
+        pos += 1
+        major, ai = b >> 5, b & 31
+        if ai < 24:
+            return b, major, ai
+        if ai <= 27:
+            k = 1 << (ai - 24)
+            if pos + k > len(data):
+                raise _Stop
+            pos += k
+            return b, major, int.from_bytes(data[pos - k:pos], "big")
+        if ai == 31 and (2 <= major <= 5 or b == 0xff):
+            return b, major, None
+        raise _Stop
+
+    def item(depth, tagged):
+        nonlocal pos
+        b, major, arg = head()
+        if tagged and (0xf4 <= b <= 0xf7 or b == 0xff):
+            raise _Found("tagged")
+        if b == 0xff:
+            return "break"
+        if major in (2, 3) and arg is not None:
+            if arg > len(data) - pos:
+                raise _Stop
+            pos += arg
+        elif major in (2, 3, 4, 5) and arg is None:
+            if depth + 1 > limit:
+                raise _Found("deep")
+            while item(depth + 1, False) != "break":
+                pass
+        elif major in (4, 5) and arg:
+            if depth + 1 > limit:
+                raise _Found("deep")
+            for _ in range(arg * (2 if major == 5 else 1)):   # ends at the input's end (_Stop)
+                item(depth + 1, False)
+        elif major == 6:
+            if depth + 1 > limit:
+                raise _Found("deep")
+            item(depth + 1, True)
+        return None
+
+    try:
+        while pos < len(data):
+            item(0, False)
+    except _Found as found:
+        return found.args[0]
+    except _Stop:
+        pass
+    return "ok"
+
+
+_leaves = st.one_of(st.sampled_from([None, True, False, cbor2.undefined]),
+                    st.integers(-2**64, 2**64 - 1), st.binary(max_size=4), st.text(max_size=3))
+_trees = st.recursive(_leaves, lambda c: st.one_of(
+    st.lists(c, max_size=4), st.dictionaries(st.integers(0, 9), c, max_size=3),
+    st.builds(cbor2.CBORTag, st.sampled_from([0, 2, 24, 121, 258]), c)), max_leaves=8)
+# CBOR-shaped bytes: encoded trees cut short or followed by noise, raw bytes, and heads that
+# matter here (tags, singletons, breaks, containers announcing more than follows).
+_heads = st.sampled_from([b"\xc0", b"\xd9\x01\x02", b"\xf4", b"\xf5", b"\xf6", b"\xf7",
+                          b"\xff", b"\x9f", b"\x5f", b"\x8b", b"\xa3", b"\x82", b"\x00",
+                          b"\x41", b"\xf8\x16"])
+_cbor_bytes = st.one_of(
+    st.binary(max_size=24),
+    st.lists(_heads, max_size=12).map(b"".join),
+    st.tuples(_trees.map(cbor2.dumps), st.integers(0, 64), st.binary(max_size=6)).map(
+        lambda t: t[0][:t[1]] + t[2]),
+)
+
+
+@settings(max_examples=3000, deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(_cbor_bytes, st.booleans())
+def test_scanner_agrees_with_a_model_of_libccls_decoder(data, prefixed):
+    expected = reference_verdict(data)
+    verdict, offset, _ = _cbor_verdict(("0x" if prefixed else "") + data.hex())
+    assert verdict == expected, data.hex()
+    if verdict == "tagged":
+        assert data[offset] in (0xf4, 0xf5, 0xf6, 0xf7, 0xff), (data.hex(), offset)
+
+
+def test_scanner_depth_agrees_with_the_model():
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
+    for shape in (nested_arrays, nested_maps, nested_tags, nested_indefinite):
+        for depth in (LIMIT - 1, LIMIT, LIMIT + 1):
+            data = bytes.fromhex(shape(depth))
+            assert _cbor_verdict(data.hex())[0] == reference_verdict(data), (shape, depth)
+    # a deep item behind a tagged singleton: the early finding wins, as in the decoder
+    data = bytes.fromhex("c0f6" + nested_arrays(LIMIT + 5))
+    assert _cbor_verdict(data.hex())[0] == reference_verdict(data) == "tagged"
