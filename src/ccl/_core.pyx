@@ -884,7 +884,7 @@ cdef class Plutus(_Namespace):
         """PlutusData JSON (str or dict) to CBOR hex."""
         text = _json_arg(json_str)
         _check_nested(json_str, text, "json_str")
-        return self._one(<void *>ccl_plutus_data_from_json, json_str, "json_str", False)
+        return self._one(<void *>ccl_plutus_data_from_json, text, "json_str", False)
 
 
 @cython.final
