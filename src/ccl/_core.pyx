@@ -130,6 +130,7 @@ cdef int _check_cbor(const char *p, Py_ssize_t n, object name, bint tags) except
     (when ``tags``) a tag on false/true/null/undefined/break corrupts every later encoding."""
     cdef size_t off = 0
     cdef int whole = 0
+    # without the tag check, ask for the full walk: a tagged singleton must not hide depth after it
     cdef int verdict = ccl_cbor_hex_scan(p, <size_t>n, &off, NULL if tags else &whole)
     if verdict == CCL_CBOR_TOO_DEEP:
         raise ValueError(f"{name} nests CBOR deeper than {CCL_CBOR_MAX_DEPTH} levels, which "
@@ -219,11 +220,12 @@ cdef int _cint(object value, str name) except? -1:
     return value
 
 
-cdef object _json_arg(object value):
-    """dict/list arguments are serialised as the reference wrapper does; strings pass through."""
-    if isinstance(value, (dict, list)):
-        return _json_dumps(value)
-    return value
+cdef object _json_checked(object value, str name):
+    """A JSON argument: dict/list serialised as the reference wrapper does, strings as they are;
+    either way with its CBOR fields checked."""
+    text = _json_dumps(value) if isinstance(value, (dict, list)) else value
+    _check_nested(value, text, name)
+    return text
 
 
 cdef object _yaml():
@@ -849,9 +851,7 @@ cdef class Transaction(_Namespace):
 
     def from_json(self, tx_json):
         """Transaction JSON (str or dict) to CBOR hex."""
-        text = _json_arg(tx_json)
-        _check_nested(tx_json, text, "tx_json")
-        tx_json = text
+        tx_json = _json_checked(tx_json, "tx_json")
         cdef ccl_req r
         _req(&r, <void *>ccl_tx_from_json, CCL_SIG_S, 0)
         r.s[0] = _cstr(tx_json, "tx_json")
@@ -882,9 +882,8 @@ cdef class Plutus(_Namespace):
 
     def data_from_json(self, json_str):
         """PlutusData JSON (str or dict) to CBOR hex."""
-        text = _json_arg(json_str)
-        _check_nested(json_str, text, "json_str")
-        return self._one(<void *>ccl_plutus_data_from_json, text, "json_str", False)
+        json_str = _json_checked(json_str, "json_str")
+        return self._one(<void *>ccl_plutus_data_from_json, json_str, "json_str", False)
 
 
 @cython.final
@@ -894,9 +893,7 @@ cdef class Script(_Namespace):
     def native_from_json(self, json_str):
         """Parse a native script (JSON str or dict). Returns a JSON string with policy_id,
         script_hash and cbor_hex (a string, as in the reference wrapper)."""
-        text = _json_arg(json_str)
-        _check_nested(json_str, text, "json_str")
-        json_str = text
+        json_str = _json_checked(json_str, "json_str")
         cdef ccl_req r
         _req(&r, <void *>ccl_script_native_from_json, CCL_SIG_S, 0)
         r.s[0] = _cstr(json_str, "json_str")
