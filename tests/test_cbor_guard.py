@@ -84,7 +84,6 @@ def test_malformed_input_is_left_to_libccl(lib):
 
 
 def test_guard_on_account_sign_tx(lib):
-    from fixtures import MNEMONIC_24
     with pytest.raises(ValueError, match="nests CBOR"):
         lib.account.sign_tx(MNEMONIC_24, nested_tags(5000), 0)
 

@@ -17,17 +17,27 @@ from ccl import CclClosedError, CclLib
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def run_child(code, timeout=180, env=None):
+def child(code, timeout=180, env=None, stdin=None):
     """Runs code as a script in a fresh interpreter (a file, so that spawn-based multiprocessing
-    can re-import it); returns its stdout. Fails on a crash, hang or non-zero exit."""
+    can re-import it); returns CompletedProcess (text). A hang is killed after ``timeout`` and
+    reported as a failure with whatever output there was."""
     full_env = dict(os.environ, **(env or {}))
     full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [HERE, full_env.get("PYTHONPATH")]))
     with tempfile.TemporaryDirectory() as tmp:
         script = os.path.join(tmp, "child.py")
         with open(script, "w") as f:
             f.write(textwrap.dedent(code))
-        proc = subprocess.run([sys.executable, script], capture_output=True, text=True,
-                              timeout=timeout, env=full_env)
+        try:
+            return subprocess.run([sys.executable, script], capture_output=True, text=True,
+                                  timeout=timeout, env=full_env, input=stdin)
+        except subprocess.TimeoutExpired as e:
+            pytest.fail(f"child hung for more than {timeout} s\nstdout:\n{e.stdout}\n"
+                        f"stderr:\n{(e.stderr or '')[-3000:]}")
+
+
+def run_child(code, timeout=180, env=None):
+    """child(), returning its stdout; fails on a crash, hang or non-zero exit."""
+    proc = child(code, timeout, env)
     assert proc.returncode == 0, f"child exited {proc.returncode}\n{proc.stdout}\n{proc.stderr[-3000:]}"
     return proc.stdout
 

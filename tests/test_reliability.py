@@ -14,8 +14,6 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
-import textwrap
 import threading
 import time
 import traceback
@@ -24,6 +22,7 @@ import pytest
 
 from ccl import CclClosedError, CclError, CclLib, Network
 from fixtures import MNEMONIC_12, MNEMONIC_24
+from test_concurrency import child
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -34,24 +33,7 @@ FATAL_MARKERS = ("Fatal error", "Unhandled exception", "Segmentation fault", "SI
 
 
 # ---------------------------------------------------------------------------------------------
-# Child interpreter helpers (the run_child pattern of test_concurrency.py, returning everything).
-
-def child(code, timeout=180, env=None, stdin=None):
-    """Runs code as a script in a fresh interpreter; returns CompletedProcess (text). A hang is
-    killed after ``timeout`` and reported as a failure with whatever output there was."""
-    full_env = dict(os.environ, **(env or {}))
-    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [HERE, full_env.get("PYTHONPATH")]))
-    with tempfile.TemporaryDirectory() as tmp:
-        script = os.path.join(tmp, "child.py")
-        with open(script, "w") as f:
-            f.write(textwrap.dedent(code))
-        try:
-            return subprocess.run([sys.executable, script], capture_output=True, text=True,
-                                  timeout=timeout, env=full_env, input=stdin)
-        except subprocess.TimeoutExpired as e:
-            pytest.fail(f"child hung for more than {timeout} s\nstdout:\n{e.stdout}\n"
-                        f"stderr:\n{(e.stderr or '')[-3000:]}")
-
+# Child interpreter helpers (child() from test_concurrency.py returns everything).
 
 def describe(proc):
     rc = proc.returncode
@@ -87,6 +69,7 @@ PREFORK = r"""
 import json, os, sys, threading, time
 from ccl import CclLib, Network
 from fixtures import MNEMONIC_12, MNEMONIC_24
+from test_concurrency import child
 
 N, TIMEOUT, GRANDCHILDREN = {n}, {timeout}, {grandchildren}
 lib = CclLib()
