@@ -39,17 +39,17 @@ def _find_libccl() -> Path:
     try:
         from importlib.metadata import PackageNotFoundError, distribution
     except ImportError:  # pragma: no cover - Python < 3.8 is not supported anyway
-        raise SystemExit("ccl needs Python 3.9 or newer to build")
+        raise SystemExit("ccl needs Python 3.9 or newer to build") from None
     try:
         dist = distribution(REFERENCE_DIST)
-    except PackageNotFoundError:
+    except PackageNotFoundError as e:
         if (LIBS / LIB_NAME).is_file():  # an sdist or a previous build already bundled it
             return LIBS / LIB_NAME
         raise SystemExit(
             f"libccl not found: the build requirement {REFERENCE_DIST}==0.1.0rc6 is not installed "
             "in the build environment. Build with build isolation (plain `pip install .`), or set "
             f"CCL_LIB_PATH to a directory containing {LIB_NAME}."
-        )
+        ) from e
     for f in dist.files or ():
         if f.name == LIB_NAME and f.parent.name == "_libs":
             return Path(dist.locate_file(f)).resolve()
@@ -61,7 +61,8 @@ def _bundle_libccl() -> None:
     dst = LIBS / LIB_NAME
     LIBS.mkdir(exist_ok=True)
     if dst.resolve() != src and (
-        not dst.exists() or dst.stat().st_size != src.stat().st_size
+        not dst.exists()
+        or dst.stat().st_size != src.stat().st_size
         or dst.stat().st_mtime < src.stat().st_mtime
     ):
         shutil.copy2(src, dst)
@@ -70,22 +71,29 @@ def _bundle_libccl() -> None:
 def _sodium_flags():
     """Compiler and linker flags for libsodium, preferring pkg-config."""
     try:
-        cflags = subprocess.run(["pkg-config", "--cflags", "libsodium"], check=True,
-                                capture_output=True, text=True).stdout.split()
-        libs = subprocess.run(["pkg-config", "--libs", "libsodium"], check=True,
-                              capture_output=True, text=True).stdout.split()
+        cflags = subprocess.run(
+            ["pkg-config", "--cflags", "libsodium"], check=True, capture_output=True, text=True
+        ).stdout.split()
+        libs = subprocess.run(
+            ["pkg-config", "--libs", "libsodium"], check=True, capture_output=True, text=True
+        ).stdout.split()
     except (OSError, subprocess.CalledProcessError):
         cflags, libs = [], ["-lsodium"]
-    include_dirs = [f[2:] for f in cflags if f.startswith("-I")] + ["/usr/include", "/usr/local/include"]
+    include_dirs = [f[2:] for f in cflags if f.startswith("-I")] + [
+        "/usr/include",
+        "/usr/local/include",
+    ]
     if not any(Path(d, "sodium.h").is_file() for d in include_dirs):
         raise SystemExit(
             "libsodium development files not found (sodium.h). Install them first: "
             "`apt-get install libsodium-dev` on Debian/Ubuntu, `dnf install libsodium-devel` on "
             "Fedora/RHEL, `apk add libsodium-dev` on Alpine, `brew install libsodium` on macOS."
         )
-    return ([f[2:] for f in cflags if f.startswith("-I")],
-            [f[2:] for f in libs if f.startswith("-L")],
-            [f[2:] for f in libs if f.startswith("-l")] or ["sodium"])
+    return (
+        [f[2:] for f in cflags if f.startswith("-I")],
+        [f[2:] for f in libs if f.startswith("-L")],
+        [f[2:] for f in libs if f.startswith("-l")] or ["sodium"],
+    )
 
 
 def _extensions():
@@ -102,8 +110,12 @@ def _extensions():
     include = [str(NATIVE / "include"), str(NATIVE)]
     core = Extension(
         "ccl._core",
-        sources=["src/ccl/_core.pyx", "native/ccl_runtime.c", "native/ccl_batch.c",
-                 "native/ccl_cbor.c"],
+        sources=[
+            "src/ccl/_core.pyx",
+            "native/ccl_runtime.c",
+            "native/ccl_batch.c",
+            "native/ccl_cbor.c",
+        ],
         include_dirs=include,
         library_dirs=[str(LIBS)],
         libraries=["ccl", "pthread", "dl"],  # dladdr lives in libdl before glibc 2.34
@@ -125,8 +137,13 @@ def _extensions():
     )
     return cythonize(
         [core, hd],
-        compiler_directives={"language_level": "3", "boundscheck": False, "wraparound": False,
-                             "embedsignature": True, "freethreading_compatible": True},
+        compiler_directives={
+            "language_level": "3",
+            "boundscheck": False,
+            "wraparound": False,
+            "embedsignature": True,
+            "freethreading_compatible": True,
+        },
         include_path=[str(PKG)],
     )
 

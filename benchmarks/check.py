@@ -86,14 +86,20 @@ def write_baseline(results, path):
         ratios[key] = ent
     m = results.get("machine", {})
     doc = {
-        "note": ("Committed ratios for benchmarks/check.py. Ratios only, never absolute times. "
-                 "Regenerate deliberately: python benchmarks/run.py --quick --out DIR "
-                 "--update-baseline"),
+        "note": (
+            "Committed ratios for benchmarks/check.py. Ratios only, never absolute times. "
+            "Regenerate deliberately: python benchmarks/run.py --quick --out DIR "
+            "--update-baseline"
+        ),
         "tolerance": DEFAULT_TOLERANCE,
-        "source": {"date": results.get("date"), "mode": results.get("mode"),
-                   "cpu_model": m.get("cpu_model"), "cores": m.get("cores"),
-                   "python": m.get("python"),
-                   "hd_available": results.get("groups", {}).get("hd", {}).get("hd_available")},
+        "source": {
+            "date": results.get("date"),
+            "mode": results.get("mode"),
+            "cpu_model": m.get("cpu_model"),
+            "cores": m.get("cores"),
+            "python": m.get("python"),
+            "hd_available": results.get("groups", {}).get("hd", {}).get("hd_available"),
+        },
         "ratios": ratios,
     }
     if skipped:
@@ -112,8 +118,10 @@ def compare(results, baseline, allow_missing=False):
         tol = tolerance_for(baseline, key)
         cur = got.get(key)
         if cur is None:
-            lines.append(f"{'MISSING' if not allow_missing else 'missing'}  {key}: baseline "
-                         f"{base:.3f}, not in results")
+            lines.append(
+                f"{'MISSING' if not allow_missing else 'missing'}  {key}: baseline "
+                f"{base:.3f}, not in results"
+            )
             if not allow_missing:
                 failures.append({"key": key, "baseline": base, "value": None, "reason": "missing"})
             continue
@@ -121,8 +129,10 @@ def compare(results, baseline, allow_missing=False):
         needs = ent.get("needs") or cur.get("needs")
         machine = got.get(needs, {}).get("value") if needs else None
         if machine is not None and machine < MIN_MACHINE_SCALING:
-            lines.append(f"skipped  {key}: {v:.3f} vs baseline {base:.3f} — the machine gave "
-                         f"2 threads only {machine:.2f}x ({needs})")
+            lines.append(
+                f"skipped  {key}: {v:.3f} vs baseline {base:.3f} — the machine gave "
+                f"2 threads only {machine:.2f}x ({needs})"
+            )
             continue
         if better == "lower":
             limit = base * (1 + tol)
@@ -132,13 +142,24 @@ def compare(results, baseline, allow_missing=False):
             worse = v < limit
         change = (v / base - 1) * 100 if base else 0.0
         tag = "WORSE" if worse else "ok"
-        lines.append(f"{tag:7s}  {key}: {v:.3f} vs baseline {base:.3f} ({change:+.0f}%, "
-                     f"{better} is better, limit {limit:.3f}, tol {tol:.0%})")
+        lines.append(
+            f"{tag:7s}  {key}: {v:.3f} vs baseline {base:.3f} ({change:+.0f}%, "
+            f"{better} is better, limit {limit:.3f}, tol {tol:.0%})"
+        )
         if worse:
-            failures.append({"key": key, "baseline": base, "value": v, "limit": limit,
-                             "better": better, "desc": ent.get("desc", "")})
-    new = sorted(k for k in set(got) - set(baseline.get("ratios", {}))
-                 if got[k].get("gate") is not False)
+            failures.append(
+                {
+                    "key": key,
+                    "baseline": base,
+                    "value": v,
+                    "limit": limit,
+                    "better": better,
+                    "desc": ent.get("desc", ""),
+                }
+            )
+    new = sorted(
+        k for k in set(got) - set(baseline.get("ratios", {})) if got[k].get("gate") is not False
+    )
     if new:
         lines.append("new (not in baseline, not gated): " + ", ".join(new))
     return failures, lines
@@ -148,8 +169,11 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description="Ratio regression gate for benchmarks/run.py results")
     ap.add_argument("results", help="results.json written by benchmarks/run.py")
     ap.add_argument("--baseline", default=os.path.join(HERE, "baseline.json"))
-    ap.add_argument("--allow-missing", action="store_true",
-                    help="do not fail when a baselined ratio was not measured")
+    ap.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="do not fail when a baselined ratio was not measured",
+    )
     args = ap.parse_args(argv)
     try:
         results, baseline = load(args.results), load(args.baseline)
@@ -165,8 +189,10 @@ def main(argv=None):
             if f.get("reason") == "missing":
                 print(f"  {f['key']}: missing from results")
             else:
-                print(f"  {f['key']}: {f['value']:.3f} ({f['better']} is better; baseline "
-                      f"{f['baseline']:.3f}, limit {f['limit']:.3f}) — {f['desc']}")
+                print(
+                    f"  {f['key']}: {f['value']:.3f} ({f['better']} is better; baseline "
+                    f"{f['baseline']:.3f}, limit {f['limit']:.3f}) — {f['desc']}"
+                )
         return 1
     print(f"\nOK: no ratio worse than baseline beyond tolerance ({len(lines)} checked)")
     return 0

@@ -48,12 +48,18 @@ static char *slurp(const char *dir, const char *name) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "rb");
-    if (!f) { fprintf(stderr, "floor: cannot open %s\n", path); exit(2); }
+    if (!f) {
+        fprintf(stderr, "floor: cannot open %s\n", path);
+        exit(2);
+    }
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
     char *s = malloc((size_t)n + 1);
-    if (!s || fread(s, 1, (size_t)n, f) != (size_t)n) { fprintf(stderr, "floor: read %s\n", path); exit(2); }
+    if (!s || fread(s, 1, (size_t)n, f) != (size_t)n) {
+        fprintf(stderr, "floor: read %s\n", path);
+        exit(2);
+    }
     s[n] = 0;
     fclose(f);
     /* single-line fixtures: strip the trailing newline */
@@ -79,24 +85,55 @@ static inline size_t finish(int rc) {
 
 typedef void (*op_fn)(long i);
 
-static void op_version(long i) { (void)i; finish(ccl_version(T)); }
-static void op_blake2b_256(long i) { (void)i; finish(ccl_crypto_blake2b_256(T, blake_hex)); }
-static void op_address_validate(long i) { (void)i; finish(ccl_address_validate(T, address)); }
-static void op_address_info(long i) { (void)i; finish(ccl_address_info(T, address)); }
-static void op_validate_mnemonic(long i) { (void)i; finish(ccl_crypto_validate_mnemonic(T, mnemonic)); }
-static void op_tx_hash(long i) { (void)i; finish(ccl_tx_hash(T, tx_cbor)); }
-static void op_quicktx_build(long i) { (void)i; finish(ccl_quicktx_build(T, plan, utxos, pp, NULL)); }
+static void op_version(long i) {
+    (void)i;
+    finish(ccl_version(T));
+}
+static void op_blake2b_256(long i) {
+    (void)i;
+    finish(ccl_crypto_blake2b_256(T, blake_hex));
+}
+static void op_address_validate(long i) {
+    (void)i;
+    finish(ccl_address_validate(T, address));
+}
+static void op_address_info(long i) {
+    (void)i;
+    finish(ccl_address_info(T, address));
+}
+static void op_validate_mnemonic(long i) {
+    (void)i;
+    finish(ccl_crypto_validate_mnemonic(T, mnemonic));
+}
+static void op_tx_hash(long i) {
+    (void)i;
+    finish(ccl_tx_hash(T, tx_cbor));
+}
+static void op_quicktx_build(long i) {
+    (void)i;
+    finish(ccl_quicktx_build(T, plan, utxos, pp, NULL));
+}
 /* no libccl at all: ~2 µs of integer work, to see whether the machine gives 2 threads 2 cores */
 static volatile unsigned long spin_sink;
 static void op_spin(long i) {
     unsigned long x = (unsigned long)i * 2654435761UL + 1;
-    for (int k = 0; k < 2000; k++) { x ^= x << 13; x ^= x >> 7; x ^= x << 17; }
+    for (int k = 0; k < 2000; k++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+    }
     spin_sink = x;
     last_rc = 0;
 }
-static void op_wallet_get_address(long i) { finish(ccl_wallet_get_address(T, mnemonic, 0, (int)(i & 0x7fff))); }
+static void op_wallet_get_address(long i) {
+    finish(ccl_wallet_get_address(T, mnemonic, 0, (int)(i & 0x7fff)));
+}
 
-static const struct { const char *name; op_fn fn; double default_target_ms; } OPS[] = {
+static const struct {
+    const char *name;
+    op_fn fn;
+    double default_target_ms;
+} OPS[] = {
     {"version", op_version, 100},
     {"blake2b_256", op_blake2b_256, 100},
     {"address_validate", op_address_validate, 100},
@@ -180,9 +217,13 @@ static void json_str(FILE *f, const char *s) {
     fputc('"', f);
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') { fputc('\\', f); fputc(c, f); }
-        else if (c < 0x20) fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
+        if (c == '"' || c == '\\') {
+            fputc('\\', f);
+            fputc(c, f);
+        } else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
     }
     fputc('"', f);
 }
@@ -204,15 +245,24 @@ static void serve(void) {
             printf("}\n");
         } else if (sscanf(line, "time2 %127s %ld", op, &n) == 2) {
             int k = find_op(op), rc = 0;
-            if (k < 0) { printf("{\"error\":\"unknown op\"}\n"); fflush(stdout); continue; }
+            if (k < 0) {
+                printf("{\"error\":\"unknown op\"}\n");
+                fflush(stdout);
+                continue;
+            }
             long long ns = run_mt(OPS[k].fn, n, 2, &rc);
             printf("{\"op\":\"%s\",\"threads\":2,\"n\":%ld,\"ns\":%lld,\"units\":%ld,\"rc\":%d}\n",
                    op, n, ns, 2 * n, rc);
         } else if (sscanf(line, "time %127s %ld", op, &n) == 2) {
             int k = find_op(op);
-            if (k < 0) { printf("{\"error\":\"unknown op\"}\n"); fflush(stdout); continue; }
+            if (k < 0) {
+                printf("{\"error\":\"unknown op\"}\n");
+                fflush(stdout);
+                continue;
+            }
             long long ns = run(OPS[k].fn, n);
-            printf("{\"op\":\"%s\",\"n\":%ld,\"ns\":%lld,\"units\":%ld,\"rc\":%d}\n", op, n, ns, n, last_rc);
+            printf("{\"op\":\"%s\",\"n\":%ld,\"ns\":%lld,\"units\":%ld,\"rc\":%d}\n", op, n, ns, n,
+                   last_rc);
         } else {
             printf("{\"error\":\"bad command\"}\n");
         }
@@ -242,10 +292,13 @@ static void one_shot(int repeats, double target_ms, const char *only) {
         if (n < 1) n = 1;
         for (int r = 0; r < repeats; r++) samples[r] = run(fn, n);
         qsort(samples, (size_t)repeats, sizeof(long long), cmp_ll);
-        double med = repeats % 2 ? (double)samples[repeats / 2]
-                                 : 0.5 * ((double)samples[repeats / 2 - 1] + (double)samples[repeats / 2]);
-        printf("%s\n    \"%s\": {\"median_ns\": %.2f, \"min_ns\": %.2f, \"n\": %ld, \"repeats\": %d, \"rc\": %d}",
-               first ? "" : ",", OPS[k].name, med / (double)n, (double)samples[0] / (double)n, n, repeats, ok_rc);
+        double med = repeats % 2
+                         ? (double)samples[repeats / 2]
+                         : 0.5 * ((double)samples[repeats / 2 - 1] + (double)samples[repeats / 2]);
+        printf("%s\n    \"%s\": {\"median_ns\": %.2f, \"min_ns\": %.2f, \"n\": %ld, \"repeats\": "
+               "%d, \"rc\": %d}",
+               first ? "" : ",", OPS[k].name, med / (double)n, (double)samples[0] / (double)n, n,
+               repeats, ok_rc);
         first = 0;
         fflush(stdout);
     }
@@ -257,8 +310,10 @@ static void one_shot(int repeats, double target_ms, const char *only) {
         long n = strcmp(MT[m], "blake2b_256") == 0 ? 50000 : 6;
         for (int r = 0; r < repeats; r++) samples[r] = run_mt(OPS[k].fn, n, 2, &rc);
         qsort(samples, (size_t)repeats, sizeof(long long), cmp_ll);
-        printf("%s\n    \"%s@2threads\": {\"median_ns\": %.2f, \"n_per_thread\": %ld, \"repeats\": %d, \"rc\": %d}",
-               first ? "" : ",", MT[m], (double)samples[repeats / 2] / (double)(2 * n), n, repeats, rc);
+        printf("%s\n    \"%s@2threads\": {\"median_ns\": %.2f, \"n_per_thread\": %ld, \"repeats\": "
+               "%d, \"rc\": %d}",
+               first ? "" : ",", MT[m], (double)samples[repeats / 2] / (double)(2 * n), n, repeats,
+               rc);
         first = 0;
     }
     free(samples);
@@ -267,7 +322,8 @@ static void one_shot(int repeats, double target_ms, const char *only) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s FIXDIR [--serve] [--repeats R] [--target-ms T] [--ops a,b]\n", argv[0]);
+        fprintf(stderr, "usage: %s FIXDIR [--serve] [--repeats R] [--target-ms T] [--ops a,b]\n",
+                argv[0]);
         return 2;
     }
     const char *dir = argv[1];
@@ -275,11 +331,18 @@ int main(int argc, char **argv) {
     double target_ms = 0;
     const char *only = NULL;
     for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--serve")) serve_mode = 1;
-        else if (!strcmp(argv[i], "--repeats") && i + 1 < argc) repeats = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--target-ms") && i + 1 < argc) target_ms = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--ops") && i + 1 < argc) only = argv[++i];
-        else { fprintf(stderr, "floor: unknown argument %s\n", argv[i]); return 2; }
+        if (!strcmp(argv[i], "--serve"))
+            serve_mode = 1;
+        else if (!strcmp(argv[i], "--repeats") && i + 1 < argc)
+            repeats = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--target-ms") && i + 1 < argc)
+            target_ms = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--ops") && i + 1 < argc)
+            only = argv[++i];
+        else {
+            fprintf(stderr, "floor: unknown argument %s\n", argv[i]);
+            return 2;
+        }
     }
     if (repeats < 1) repeats = 1;
     mnemonic = slurp(dir, "mnemonic.txt");
@@ -296,8 +359,10 @@ int main(int argc, char **argv) {
     }
     copy_cap = 4096;
     copy_buf = malloc(copy_cap);
-    if (serve_mode) serve();
-    else one_shot(repeats, target_ms, only);
+    if (serve_mode)
+        serve();
+    else
+        one_shot(repeats, target_ms, only);
     graal_tear_down_isolate(T);
     return 0;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Draw results.png from results.json (run by run.py in any interpreter that has matplotlib).
 
-    python benchmarks/plot.py results.json results.png
+python benchmarks/plot.py results.json results.png
 """
 
 import json
@@ -15,6 +15,7 @@ def med(d, k):
 
 def main(src, dst):
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -26,8 +27,11 @@ def main(src, dst):
     ax = axes[0]
     ops = g.get("percall", {}).get("ops", {})
     names = list(ops)
-    contenders = [("floor", "C floor", "#888888"), ("ctypes", "ctypes wrapper", "#d95f02"),
-                  ("ours", "ours (Cython)", "#1b9e77")]
+    contenders = [
+        ("floor", "C floor", "#888888"),
+        ("ctypes", "ctypes wrapper", "#d95f02"),
+        ("ours", "ours (Cython)", "#1b9e77"),
+    ]
     w = 0.27
     for j, (key, label, color) in enumerate(contenders):
         xs, ys = [], []
@@ -52,15 +56,21 @@ def main(src, dst):
     ax = axes[1]
     bars = []
     dv = g.get("derive", {}).get("lines", {})
-    for k, label in (("ctypes", "libccl get_address\n(ctypes)"), ("ours", "libccl get_address\n(ours)"),
-                     ("ours_many_t2", "libccl get_addresses\nthreads=2")):
+    for k, label in (
+        ("ctypes", "libccl get_address\n(ctypes)"),
+        ("ours", "libccl get_address\n(ours)"),
+        ("ours_many_t2", "libccl get_addresses\nthreads=2"),
+    ):
         v = med(dv, k)
         if v:
             bars.append((label, 1e9 / v, "#7570b3"))
     rt = g.get("hd", {}).get("rate", {})
-    for k, label, color in (("pycardano", "pycardano", "#e7298a"), ("cometa", "cometa", "#e6ab02"),
-                            ("hd_t1", "ccl.hd\nthreads=1", "#1b9e77"),
-                            ("hd_t2", "ccl.hd\nthreads=2", "#1b9e77")):
+    for k, label, color in (
+        ("pycardano", "pycardano", "#e7298a"),
+        ("cometa", "cometa", "#e6ab02"),
+        ("hd_t1", "ccl.hd\nthreads=1", "#1b9e77"),
+        ("hd_t2", "ccl.hd\nthreads=2", "#1b9e77"),
+    ):
         v = med(rt, k)
         if v:
             bars.append((label, 1e9 / v, color))
@@ -76,12 +86,22 @@ def main(src, dst):
     ax.set_ylabel("addresses per second (log)")
     ax.set_title("Address generation")
     if not g.get("hd", {}).get("hd_available", True):
-        ax.text(0.02, 0.97, "ccl.hd not available in this run", transform=ax.transAxes,
-                va="top", fontsize=8, color="#b00")
+        ax.text(
+            0.02,
+            0.97,
+            "ccl.hd not available in this run",
+            transform=ax.transAxes,
+            va="top",
+            fontsize=8,
+            color="#b00",
+        )
 
     m = r.get("machine", {})
-    fig.suptitle(f"ccl benchmarks ({r.get('mode')}) — {m.get('cpu_model')}, {m.get('cores')} cores, "
-                 f"Python {m.get('python')}, {r.get('date')}", fontsize=10)
+    fig.suptitle(
+        f"ccl benchmarks ({r.get('mode')}) — {m.get('cpu_model')}, {m.get('cores')} cores, "
+        f"Python {m.get('python')}, {r.get('date')}",
+        fontsize=10,
+    )
     fig.tight_layout()
     fig.savefig(dst, dpi=110)
 

@@ -64,12 +64,23 @@ SIZES = {
     "mem_hd_n": (1_000_000, 1_000_000),
 }
 
-PERCALL_OPS = ["version", "blake2b_256", "address_validate", "address_info", "validate_mnemonic",
-               "tx_hash", "quicktx_build"]
+PERCALL_OPS = [
+    "version",
+    "blake2b_256",
+    "address_validate",
+    "address_info",
+    "validate_mnemonic",
+    "tx_hash",
+    "quicktx_build",
+]
 API_NAME = {
-    "version": "version()", "blake2b_256": "crypto.blake2b_256", "address_validate":
-    "address.validate", "address_info": "address.info", "validate_mnemonic":
-    "crypto.validate_mnemonic", "tx_hash": "tx.hash", "quicktx_build": "quicktx.build",
+    "version": "version()",
+    "blake2b_256": "crypto.blake2b_256",
+    "address_validate": "address.validate",
+    "address_info": "address.info",
+    "validate_mnemonic": "crypto.validate_mnemonic",
+    "tx_hash": "tx.hash",
+    "quicktx_build": "quicktx.build",
     "wallet_get_address": "wallet.get_address",
 }
 # first-call size used to estimate a per-call cost before calibrating n
@@ -83,6 +94,7 @@ def log(msg):
 # =============================================================================================
 # Workers
 
+
 class WorkerError(RuntimeError):
     pass
 
@@ -94,8 +106,15 @@ class Worker:
         self.name = name
         self.timeout = timeout
         self.stderr = open(os.path.join(logdir, f"{name}.log"), "w")
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.stderr, env=env, text=True, bufsize=1)
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            env=env,
+            text=True,
+            bufsize=1,
+        )
         self.dead = None
         first = self._read()
         if not first.get("ready") and "libccl_version" not in first:
@@ -207,37 +226,57 @@ class FloorWorker(Worker):
         self.name = name
         self.timeout = timeout
         self.stderr = open(os.path.join(logdir, f"{name}.log"), "w")
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.stderr, env=env, text=True, bufsize=1)
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            env=env,
+            text=True,
+            bufsize=1,
+        )
         self.dead = None
 
 
 # =============================================================================================
 # Environment: our ccl, the harness venv, the floor binary
 
+
 def find_ours():
     """(info dict, env) for running contenders/ours.py with this interpreter, or exit."""
-    probe = ("import json, os, ccl, ccl._core; "
-             "print(json.dumps({'file': ccl.__file__, 'version': getattr(ccl, '__version__', None)}))")
+    probe = (
+        "import json, os, ccl, ccl._core; "
+        "print(json.dumps({'file': ccl.__file__, 'version': getattr(ccl, '__version__', None)}))"
+    )
     env = dict(os.environ)
-    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env,
-                       cwd=HERE)
+    r = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=HERE
+    )
     if r.returncode != 0:
         sys.exit(
             "run.py: this interpreter cannot import the project's `ccl` (with its compiled core):\n"
             f"  {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else 'import failed'}\n"
             "Install it first:  pip install .   (from the repo root)\n"
             "or run in place:   PYTHONPATH=src python benchmarks/run.py ...  (after building "
-            "in place)")
+            "in place)"
+        )
     info = json.loads(r.stdout)
     pkg = os.path.dirname(info["file"])
     if os.path.exists(os.path.join(pkg, "_ffi.py")):
-        sys.exit(f"run.py: `ccl` in this interpreter is the ctypes wrapper ({pkg}), not this "
-                 "project. Use a venv without cardano-client-lib.")
+        sys.exit(
+            f"run.py: `ccl` in this interpreter is the ctypes wrapper ({pkg}), not this "
+            "project. Use a venv without cardano-client-lib."
+        )
     # make sure the worker imports the same package, whatever its cwd
     parent = os.path.dirname(pkg)
-    env["PYTHONPATH"] = os.pathsep.join([parent] + [p for p in env.get("PYTHONPATH", "").split(
-        os.pathsep) if p and os.path.abspath(p) != parent])
+    env["PYTHONPATH"] = os.pathsep.join(
+        [parent]
+        + [
+            p
+            for p in env.get("PYTHONPATH", "").split(os.pathsep)
+            if p and os.path.abspath(p) != parent
+        ]
+    )
     info["package_dir"] = pkg
     return info, env
 
@@ -263,9 +302,12 @@ def ensure_venv(cache, logdir):
             if r.returncode != 0:
                 return None, f"python -m venv failed (see {logf})"
         # pip refuses the yanked cardano-client-lib unless pinned exactly: it is.
-        r = subprocess.run([py, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-                           + VENV_REQUIREMENTS, stdout=lf, stderr=lf,
-                           env=_clean_env(os.environ))
+        r = subprocess.run(
+            [py, "-m", "pip", "install", "-q", "--disable-pip-version-check"] + VENV_REQUIREMENTS,
+            stdout=lf,
+            stderr=lf,
+            env=_clean_env(os.environ),
+        )
         if r.returncode != 0:
             return None, f"pip install into the harness venv failed (see {logf})"
     with open(stamp, "w") as f:
@@ -301,8 +343,22 @@ def build_floor(cache, ours_pkg, logdir):
     h.update(cc.encode())
     exe = os.path.join(cache, f"floor-{h.hexdigest()[:12]}")
     if not os.path.exists(exe):
-        cmd = [cc, "-O2", "-std=c11", "-Wall", "-pthread", src, "-I", include, "-L", libdir, "-lccl",
-               f"-Wl,-rpath,{os.path.realpath(libdir)}", "-o", exe + ".tmp"]
+        cmd = [
+            cc,
+            "-O2",
+            "-std=c11",
+            "-Wall",
+            "-pthread",
+            src,
+            "-I",
+            include,
+            "-L",
+            libdir,
+            "-lccl",
+            f"-Wl,-rpath,{os.path.realpath(libdir)}",
+            "-o",
+            exe + ".tmp",
+        ]
         log("building floor: " + " ".join(cmd))
         r = subprocess.run(cmd, capture_output=True, text=True)
         with open(os.path.join(logdir, "floor-build.log"), "w") as f:
@@ -328,8 +384,9 @@ def machine_info():
     except (AttributeError, OSError):
         affinity = None
     try:
-        cc = subprocess.run([os.environ.get("CC", "cc"), "--version"], capture_output=True,
-                            text=True).stdout.splitlines()[0]
+        cc = subprocess.run(
+            [os.environ.get("CC", "cc"), "--version"], capture_output=True, text=True
+        ).stdout.splitlines()[0]
     except Exception:
         cc = None
     try:
@@ -352,6 +409,7 @@ def machine_info():
 # =============================================================================================
 # Measurement
 
+
 def median(xs):
     return statistics.median(xs) if xs else None
 
@@ -361,8 +419,13 @@ def summarize(samples):
     if not samples:
         return None
     s = sorted(samples)
-    return {"median": median(s), "min": s[0], "max": s[-1], "rounds": len(s),
-            "samples": [round(x, 3) for x in samples]}
+    return {
+        "median": median(s),
+        "min": s[0],
+        "max": s[-1],
+        "rounds": len(s),
+        "samples": [round(x, 3) for x in samples],
+    }
 
 
 class Spec:
@@ -459,6 +522,7 @@ def ratio(a, b):
 # =============================================================================================
 # The groups
 
+
 def run_all(args, mode, workers, gate_status, rng, results):
     q = 0 if args.quick else 1
     Z = {k: v[q] for k, v in SIZES.items()}
@@ -481,14 +545,24 @@ def run_all(args, mode, workers, gate_status, rng, results):
             for name, w in (("floor", floor), ("ctypes", ctypes_w), ("ours", ours)):
                 if not ok(name):
                     continue
-                specs.append(Spec(f"{op}/{name}", w, op, n0=PERCALL_N0.get(op, 2000),
-                                  target_s=Z["percall_target_s"]))
+                specs.append(
+                    Spec(
+                        f"{op}/{name}",
+                        w,
+                        op,
+                        n0=PERCALL_N0.get(op, 2000),
+                        target_s=Z["percall_target_s"],
+                    )
+                )
         blocks = [[f"{op}/{n}" for n in ("floor", "ctypes", "ours")] for op in PERCALL_OPS]
         raw = interleave(specs, Z["percall_rounds"], rng, "per-call overhead", blocks)
         g = {}
         for op in PERCALL_OPS:
-            g[op] = {name: raw.get(f"{op}/{name}") for name in ("floor", "ctypes", "ours")
-                     if f"{op}/{name}" in raw}
+            g[op] = {
+                name: raw.get(f"{op}/{name}")
+                for name in ("floor", "ctypes", "ours")
+                if f"{op}/{name}" in raw
+            }
         groups["percall"] = {"unit": "ns per call", "ops": g}
 
     # --- libccl derivation --------------------------------------------------------------------
@@ -499,44 +573,58 @@ def run_all(args, mode, workers, gate_status, rng, results):
             Spec("ctypes", ctypes_w, "wallet_get_address", n=n1) if ok("ctypes") else None,
             Spec("ours", ours, "wallet_get_address", n=n1) if ok("ours") else None,
             Spec("ours_many_t1", ours, "get_addresses", {"threads": 1}, n=nb)
-            if ok("ours") else None,
+            if ok("ours")
+            else None,
             Spec("ours_many_t2", ours, "get_addresses", {"threads": 2}, n=nb)
-            if ok("ours") else None,
+            if ok("ours")
+            else None,
             # context: does libccl itself scale (2 C threads, N/2 calls each), does the machine?
             Spec("floor_t2", floor, "wallet_get_address", {"threads": 2}, n=max(1, nb // 2))
-            if ok("floor") else None,
+            if ok("floor")
+            else None,
         ] + spin_specs(floor if ok("floor") else None)
-        groups["derive"] = {"unit": "ns per address",
-                            "lines": interleave(specs, Z["derive_rounds"], rng,
-                                                "libccl derivation")}
+        groups["derive"] = {
+            "unit": "ns per address",
+            "lines": interleave(specs, Z["derive_rounds"], rng, "libccl derivation"),
+        }
 
     # --- cheap-op batch ---------------------------------------------------------------------
     if enabled("batch") and ok("ours"):
         n = Z["batch_n"]
         specs = [
             Spec("floor_blake2b_256", floor, "blake2b_256", n0=2000, target_s=0.15)
-            if ok("floor") else None,
+            if ok("floor")
+            else None,
             Spec("ours_single_blake2b_256", ours, "blake2b_256", n0=2000, target_s=0.15),
             Spec("ours_many_t1", ours, "blake2b_256_many", {"threads": 1}, n=n),
             Spec("ours_many_t2", ours, "blake2b_256_many", {"threads": 2}, n=n),
             Spec("floor_t2", floor, "blake2b_256", {"threads": 2}, n0=2000, target_s=0.15)
-            if ok("floor") else None,
+            if ok("floor")
+            else None,
         ] + spin_specs(floor if ok("floor") else None)
-        groups["batch"] = {"unit": "ns per item", "items": n,
-                           "lines": interleave(specs, Z["batch_rounds"], rng,
-                                               f"blake2b_256_many x {n}")}
+        groups["batch"] = {
+            "unit": "ns per item",
+            "items": n,
+            "lines": interleave(specs, Z["batch_rounds"], rng, f"blake2b_256_many x {n}"),
+        }
         ours.drop()
 
     # --- fast HD engine vs peers ------------------------------------------------------------
     if enabled("hd"):
-        hd_ok = ours is not None and results["contenders"].get("ours", {}).get("hd_available") \
+        hd_ok = (
+            ours is not None
+            and results["contenders"].get("ours", {}).get("hd_available")
             and gate_status.get("hd") == "ok"
+        )
         specs = []
         if hd_ok:
-            specs += [Spec("hd_t1", ours, "hd_addresses", {"threads": 1}, n=Z["hd_n"]),
-                      Spec("hd_t2", ours, "hd_addresses", {"threads": 2}, n=Z["hd_n"]),
-                      Spec("hd_key_t2", ours, "hd_addresses", {"threads": 2, "private": "1"},
-                           n=Z["hd_n"])]
+            specs += [
+                Spec("hd_t1", ours, "hd_addresses", {"threads": 1}, n=Z["hd_n"]),
+                Spec("hd_t2", ours, "hd_addresses", {"threads": 2}, n=Z["hd_n"]),
+                Spec(
+                    "hd_key_t2", ours, "hd_addresses", {"threads": 2, "private": "1"}, n=Z["hd_n"]
+                ),
+            ]
         if ok("pycardano"):
             specs.append(Spec("pycardano", pyc, "peer_addresses", n=Z["peer_pycardano_n"]))
         if ok("cometa"):
@@ -551,14 +639,21 @@ def run_all(args, mode, workers, gate_status, rng, results):
             specs.append(Spec("pycardano", pyc, "peer_first_address", n=Z["first_n"]))
         if ok("cometa"):
             specs.append(Spec("cometa", cometa, "peer_first_address", n=Z["first_n"]))
-        first = interleave(specs, Z["first_rounds"], rng, "mnemonic -> first address") \
-            if specs else {}
-        groups["hd"] = {"unit": "ns per address", "rate": rate, "first_address": first,
-                        "hd_available": bool(hd_ok)}
+        first = (
+            interleave(specs, Z["first_rounds"], rng, "mnemonic -> first address") if specs else {}
+        )
+        groups["hd"] = {
+            "unit": "ns per address",
+            "rate": rate,
+            "first_address": first,
+            "hd_available": bool(hd_ok),
+        }
         if not hd_ok:
             groups["hd"]["note"] = "ccl.hd not available: " + str(
                 results["contenders"].get("ours", {}).get("hd_error")
-                or gate_status.get("hd_reason") or "not measured")
+                or gate_status.get("hd_reason")
+                or "not measured"
+            )
         if ours:
             ours.drop()
 
@@ -572,8 +667,10 @@ def spin_specs(floor):
     moment, measured interleaved with the lines it explains."""
     if floor is None:
         return []
-    return [Spec("spin_t1", floor, "spin", n0=2000, target_s=0.1),
-            Spec("spin_t2", floor, "spin", {"threads": 2}, n0=2000, target_s=0.1)]
+    return [
+        Spec("spin_t1", floor, "spin", n0=2000, target_s=0.1),
+        Spec("spin_t2", floor, "spin", {"threads": 2}, n0=2000, target_s=0.1),
+    ]
 
 
 def run_memory(Z, results, workers):
@@ -582,29 +679,35 @@ def run_memory(Z, results, workers):
     env = workers["_ours_env"]
     worker = os.path.join(CONTENDERS, "ours.py")
     cases = [("cheap", ["mem-cheap", str(Z["mem_cheap_n"])])]
-    hd_ok = results["contenders"].get("ours", {}).get("hd_available") and \
-        results["gate"]["status"].get("hd") == "ok"
+    hd_ok = (
+        results["contenders"].get("ours", {}).get("hd_available")
+        and results["gate"]["status"].get("hd") == "ok"
+    )
     if hd_ok:
         cases.append(("hd", ["mem-hd", str(Z["mem_hd_n"])]))
     else:
         out["hd"] = {"unavailable": "ccl.hd not available"}
     for name, argv in cases:
         t0 = time.monotonic()
-        r = subprocess.run([sys.executable, worker] + argv, capture_output=True, text=True,
-                           env=env, timeout=1800)
+        r = subprocess.run(
+            [sys.executable, worker] + argv, capture_output=True, text=True, env=env, timeout=1800
+        )
         with open(os.path.join(workers["_logdir"], f"mem-{name}.log"), "w") as f:
             f.write(r.stderr)
         if r.returncode != 0:
             out[name] = {"error": f"exit {r.returncode}: {r.stderr.strip()[-500:]}"}
         else:
             out[name] = json.loads(r.stdout.strip().splitlines()[-1])
-        log(f"memory {name}: {out[name].get('peak_rss_mb', out[name])} MB peak "
-            f"({time.monotonic() - t0:.1f} s)")
+        log(
+            f"memory {name}: {out[name].get('peak_rss_mb', out[name])} MB peak "
+            f"({time.monotonic() - t0:.1f} s)"
+        )
     return out
 
 
 # =============================================================================================
 # Ratios and targets
+
 
 def compute_ratios(results):
     R = {}
@@ -622,64 +725,158 @@ def compute_ratios(results):
     pc = g.get("percall", {}).get("ops", {})
     for op in PERCALL_OPS:
         d = pc.get(op, {})
-        put(f"percall.{op}.ours_over_floor", pr(d, "ours", "floor"), "lower",
-            f"{API_NAME[op]}: ours / C floor (ns per call)")
-        put(f"percall.{op}.ctypes_over_ours", pr(d, "ctypes", "ours"), "higher",
-            f"{API_NAME[op]}: ctypes / ours (speed-up over the reference wrapper)")
+        put(
+            f"percall.{op}.ours_over_floor",
+            pr(d, "ours", "floor"),
+            "lower",
+            f"{API_NAME[op]}: ours / C floor (ns per call)",
+        )
+        put(
+            f"percall.{op}.ctypes_over_ours",
+            pr(d, "ctypes", "ours"),
+            "higher",
+            f"{API_NAME[op]}: ctypes / ours (speed-up over the reference wrapper)",
+        )
     dv = g.get("derive", {}).get("lines", {})
-    put("derive.get_address.ours_over_floor", pr(dv, "ours", "floor"), "lower",
-        "wallet.get_address: ours / C floor")
-    put("derive.get_address.ctypes_over_ours", pr(dv, "ctypes", "ours"),
-        "higher", "wallet.get_address: ctypes / ours")
-    put("derive.get_addresses.t1_over_floor", pr(dv, "ours_many_t1", "floor"),
-        "lower", "wallet.get_addresses threads=1 per address / C floor of one get_address")
-    put("derive.get_addresses.t2_over_t1", pr(dv, "ours_many_t1", "ours_many_t2"),
-        "higher", "wallet.get_addresses speed-up threads=2 over threads=1",
-        needs="derive.machine.spin_t2_over_t1")
-    put("derive.floor.t2_over_t1", pr(dv, "floor", "floor_t2"), "higher",
+    put(
+        "derive.get_address.ours_over_floor",
+        pr(dv, "ours", "floor"),
+        "lower",
+        "wallet.get_address: ours / C floor",
+    )
+    put(
+        "derive.get_address.ctypes_over_ours",
+        pr(dv, "ctypes", "ours"),
+        "higher",
+        "wallet.get_address: ctypes / ours",
+    )
+    put(
+        "derive.get_addresses.t1_over_floor",
+        pr(dv, "ours_many_t1", "floor"),
+        "lower",
+        "wallet.get_addresses threads=1 per address / C floor of one get_address",
+    )
+    put(
+        "derive.get_addresses.t2_over_t1",
+        pr(dv, "ours_many_t1", "ours_many_t2"),
+        "higher",
+        "wallet.get_addresses speed-up threads=2 over threads=1",
+        needs="derive.machine.spin_t2_over_t1",
+    )
+    put(
+        "derive.floor.t2_over_t1",
+        pr(dv, "floor", "floor_t2"),
+        "higher",
         "context: C floor ccl_wallet_get_address on 2 threads over 1 (libccl's own scaling)",
-        gate=False)
-    put("derive.machine.spin_t2_over_t1", pr(dv, "spin_t1", "spin_t2"),
-        "higher", "context: pure C work 2 threads over 1 (cores the machine gave)", gate=False)
+        gate=False,
+    )
+    put(
+        "derive.machine.spin_t2_over_t1",
+        pr(dv, "spin_t1", "spin_t2"),
+        "higher",
+        "context: pure C work 2 threads over 1 (cores the machine gave)",
+        gate=False,
+    )
     bt = g.get("batch", {}).get("lines", {})
-    put("batch.floor.t2_over_t1", pr(bt, "floor_blake2b_256", "floor_t2"),
-        "higher", "context: C floor ccl_crypto_blake2b_256 on 2 threads over 1", gate=False)
-    put("batch.machine.spin_t2_over_t1", pr(bt, "spin_t1", "spin_t2"),
-        "higher", "context: pure C work 2 threads over 1 (cores the machine gave)", gate=False)
-    put("batch.blake2b_256_many.t2_over_t1", pr(bt, "ours_many_t1", "ours_many_t2"),
-        "higher", "blake2b_256_many(300k) speed-up threads=2 over threads=1",
-        needs="batch.machine.spin_t2_over_t1")
-    put("batch.blake2b_256_many.t1_item_over_floor",
-        pr(bt, "ours_many_t1", "floor_blake2b_256"), "lower",
-        "blake2b_256_many threads=1 per item / C floor of ccl_crypto_blake2b_256")
-    put("batch.blake2b_256_many.single_over_t1",
-        pr(bt, "ours_single_blake2b_256", "ours_many_t1"), "higher",
-        "one-by-one crypto.blake2b_256 / blake2b_256_many threads=1 per item")
+    put(
+        "batch.floor.t2_over_t1",
+        pr(bt, "floor_blake2b_256", "floor_t2"),
+        "higher",
+        "context: C floor ccl_crypto_blake2b_256 on 2 threads over 1",
+        gate=False,
+    )
+    put(
+        "batch.machine.spin_t2_over_t1",
+        pr(bt, "spin_t1", "spin_t2"),
+        "higher",
+        "context: pure C work 2 threads over 1 (cores the machine gave)",
+        gate=False,
+    )
+    put(
+        "batch.blake2b_256_many.t2_over_t1",
+        pr(bt, "ours_many_t1", "ours_many_t2"),
+        "higher",
+        "blake2b_256_many(300k) speed-up threads=2 over threads=1",
+        needs="batch.machine.spin_t2_over_t1",
+    )
+    put(
+        "batch.blake2b_256_many.t1_item_over_floor",
+        pr(bt, "ours_many_t1", "floor_blake2b_256"),
+        "lower",
+        "blake2b_256_many threads=1 per item / C floor of ccl_crypto_blake2b_256",
+    )
+    put(
+        "batch.blake2b_256_many.single_over_t1",
+        pr(bt, "ours_single_blake2b_256", "ours_many_t1"),
+        "higher",
+        "one-by-one crypto.blake2b_256 / blake2b_256_many threads=1 per item",
+    )
     hd = g.get("hd", {})
     rt, fa = hd.get("rate", {}), hd.get("first_address", {})
-    put("hd.machine.spin_t2_over_t1", pr(rt, "spin_t1", "spin_t2"), "higher",
-        "context: pure C work 2 threads over 1 (cores the machine gave)", gate=False)
-    put("hd.t2_over_t1", pr(rt, "hd_t1", "hd_t2"), "higher",
-        "HD engine addresses/s threads=2 over threads=1", needs="hd.machine.spin_t2_over_t1")
-    put("hd.t2_over_cometa", pr(rt, "cometa", "hd_t2"), "higher",
-        "HD engine (2 threads) addresses/s over cometa", needs="hd.machine.spin_t2_over_t1")
-    put("hd.t2_over_pycardano", pr(rt, "pycardano", "hd_t2"), "higher",
-        "HD engine (2 threads) addresses/s over pycardano", needs="hd.machine.spin_t2_over_t1")
-    put("hd.key_t2_over_cometa", pr(rt, "cometa", "hd_key_t2"), "higher",
+    put(
+        "hd.machine.spin_t2_over_t1",
+        pr(rt, "spin_t1", "spin_t2"),
+        "higher",
+        "context: pure C work 2 threads over 1 (cores the machine gave)",
+        gate=False,
+    )
+    put(
+        "hd.t2_over_t1",
+        pr(rt, "hd_t1", "hd_t2"),
+        "higher",
+        "HD engine addresses/s threads=2 over threads=1",
+        needs="hd.machine.spin_t2_over_t1",
+    )
+    put(
+        "hd.t2_over_cometa",
+        pr(rt, "cometa", "hd_t2"),
+        "higher",
+        "HD engine (2 threads) addresses/s over cometa",
+        needs="hd.machine.spin_t2_over_t1",
+    )
+    put(
+        "hd.t2_over_pycardano",
+        pr(rt, "pycardano", "hd_t2"),
+        "higher",
+        "HD engine (2 threads) addresses/s over pycardano",
+        needs="hd.machine.spin_t2_over_t1",
+    )
+    put(
+        "hd.key_t2_over_cometa",
+        pr(rt, "cometa", "hd_key_t2"),
+        "higher",
         "HD engine from an AccountKey (2 threads) addresses/s over cometa",
-        needs="hd.machine.spin_t2_over_t1")
-    put("hd.t1_over_cometa", pr(rt, "cometa", "hd_t1"), "higher",
-        "HD engine (1 thread) addresses/s over cometa")
-    put("hd.first_pycardano_over_hd", pr(fa, "pycardano", "hd"), "higher",
-        "mnemonic -> first address: pycardano time / HD engine time")
-    put("hd.t2_over_libccl", ratio(med(dv, "ours"), med(rt, "hd_t2")), "higher",
-        "HD engine (2 threads) over libccl wallet.get_address", needs="hd.machine.spin_t2_over_t1")
+        needs="hd.machine.spin_t2_over_t1",
+    )
+    put(
+        "hd.t1_over_cometa",
+        pr(rt, "cometa", "hd_t1"),
+        "higher",
+        "HD engine (1 thread) addresses/s over cometa",
+    )
+    put(
+        "hd.first_pycardano_over_hd",
+        pr(fa, "pycardano", "hd"),
+        "higher",
+        "mnemonic -> first address: pycardano time / HD engine time",
+    )
+    put(
+        "hd.t2_over_libccl",
+        ratio(med(dv, "ours"), med(rt, "hd_t2")),
+        "higher",
+        "HD engine (2 threads) over libccl wallet.get_address",
+        needs="hd.machine.spin_t2_over_t1",
+    )
     mem = g.get("memory", {})
     for name in ("cheap", "hd"):
         m = mem.get(name, {})
         if m.get("peak_rss_mb") and m.get("idle_rss_mb"):
-            put(f"memory.{name}.peak_over_idle", m["peak_rss_mb"] / m["idle_rss_mb"], "lower",
-                f"iterator ({name}): peak RSS / RSS before iterating")
+            put(
+                f"memory.{name}.peak_over_idle",
+                m["peak_rss_mb"] / m["idle_rss_mb"],
+                "lower",
+                f"iterator ({name}): peak RSS / RSS before iterating",
+            )
     return R
 
 
@@ -705,59 +902,139 @@ def evaluate_targets(results):
         if value is None:
             status = "not measured"
         else:
-            status = "PASS" if {"<=": value <= threshold, ">=": value >= threshold,
-                                "<": value < threshold}[op] else "FAIL"
+            status = (
+                "PASS"
+                if {"<=": value <= threshold, ">=": value >= threshold, "<": value < threshold}[op]
+                else "FAIL"
+            )
             spin = R.get(f"{machine}.machine.spin_t2_over_t1") if machine else None
             if status == "FAIL" and spin is not None and spin < MIN_MACHINE_SCALING:
                 # the machine itself did not give 2 threads 2 cores during this group
                 status = "INCONCLUSIVE"
                 note = (note + "; " if note else "") + (
-                    f"machine gave only {spin:.2f}x for 2 threads of pure C work")
-        T.append({"id": tid, "target": f"{desc} {op} {threshold:g}{unit}", "value": value,
-                  "op": op, "threshold": threshold, "unit": unit, "status": status,
-                  "note": note})
+                    f"machine gave only {spin:.2f}x for 2 threads of pure C work"
+                )
+        T.append(
+            {
+                "id": tid,
+                "target": f"{desc} {op} {threshold:g}{unit}",
+                "value": value,
+                "op": op,
+                "threshold": threshold,
+                "unit": unit,
+                "status": status,
+                "note": note,
+            }
+        )
 
     def ctx(prefix):
         f, m = R.get(f"{prefix}.floor.t2_over_t1"), R.get(f"{prefix}.machine.spin_t2_over_t1")
         if f is None and m is None:
             return None
-        return (f"alongside: libccl from C 2/1 threads {fmt_x(f)}, machine (C spin) 2/1 "
-                f"{fmt_x(m)}")
+        return f"alongside: libccl from C 2/1 threads {fmt_x(f)}, machine (C spin) 2/1 {fmt_x(m)}"
 
-    t("version_vs_ctypes", "version(): ctypes / ours", R.get("percall.version.ctypes_over_ours"),
-      ">=", 6)
-    t("blake2b_256_floor", "crypto.blake2b_256: ours / floor",
-      R.get("percall.blake2b_256.ours_over_floor"), "<=", 1.25)
-    t("address_validate_floor", "address.validate: ours / floor",
-      R.get("percall.address_validate.ours_over_floor"), "<=", 1.3)
-    t("validate_mnemonic_floor", "crypto.validate_mnemonic: ours / floor",
-      R.get("percall.validate_mnemonic.ours_over_floor"), "<=", 1.2)
-    t("address_info_floor", "address.info (parsed dict): ours / floor",
-      R.get("percall.address_info.ours_over_floor"), "<=", 1.7)
-    t("get_addresses_scaling", "wallet.get_addresses threads=2 / threads=1",
-      R.get("derive.get_addresses.t2_over_t1"), ">=", 1.8, note=ctx("derive"), machine="derive")
-    t("blake_many_scaling", "blake2b_256_many 300k threads=2 / threads=1",
-      R.get("batch.blake2b_256_many.t2_over_t1"), ">=", 1.6, note=ctx("batch"), machine="batch")
-    t("blake_many_floor", "blake2b_256_many threads=1 per item / floor",
-      R.get("batch.blake2b_256_many.t1_item_over_floor"), "<=", 1.2)
-    t("hd_rate", "HD addresses/s, 2 threads", per_s(med(rt, "hd_t2")), ">=", 50_000, " addr/s",
-      machine="hd")
-    t("hd_vs_cometa", "HD (2 threads) / cometa", R.get("hd.t2_over_cometa"), ">=", 7,
-      machine="hd")
-    t("hd_vs_pycardano", "HD (2 threads) / pycardano", R.get("hd.t2_over_pycardano"), ">=", 10,
-      machine="hd")
+    t(
+        "version_vs_ctypes",
+        "version(): ctypes / ours",
+        R.get("percall.version.ctypes_over_ours"),
+        ">=",
+        6,
+    )
+    t(
+        "blake2b_256_floor",
+        "crypto.blake2b_256: ours / floor",
+        R.get("percall.blake2b_256.ours_over_floor"),
+        "<=",
+        1.25,
+    )
+    t(
+        "address_validate_floor",
+        "address.validate: ours / floor",
+        R.get("percall.address_validate.ours_over_floor"),
+        "<=",
+        1.3,
+    )
+    t(
+        "validate_mnemonic_floor",
+        "crypto.validate_mnemonic: ours / floor",
+        R.get("percall.validate_mnemonic.ours_over_floor"),
+        "<=",
+        1.2,
+    )
+    t(
+        "address_info_floor",
+        "address.info (parsed dict): ours / floor",
+        R.get("percall.address_info.ours_over_floor"),
+        "<=",
+        1.7,
+    )
+    t(
+        "get_addresses_scaling",
+        "wallet.get_addresses threads=2 / threads=1",
+        R.get("derive.get_addresses.t2_over_t1"),
+        ">=",
+        1.8,
+        note=ctx("derive"),
+        machine="derive",
+    )
+    t(
+        "blake_many_scaling",
+        "blake2b_256_many 300k threads=2 / threads=1",
+        R.get("batch.blake2b_256_many.t2_over_t1"),
+        ">=",
+        1.6,
+        note=ctx("batch"),
+        machine="batch",
+    )
+    t(
+        "blake_many_floor",
+        "blake2b_256_many threads=1 per item / floor",
+        R.get("batch.blake2b_256_many.t1_item_over_floor"),
+        "<=",
+        1.2,
+    )
+    t(
+        "hd_rate",
+        "HD addresses/s, 2 threads",
+        per_s(med(rt, "hd_t2")),
+        ">=",
+        50_000,
+        " addr/s",
+        machine="hd",
+    )
+    t("hd_vs_cometa", "HD (2 threads) / cometa", R.get("hd.t2_over_cometa"), ">=", 7, machine="hd")
+    t(
+        "hd_vs_pycardano",
+        "HD (2 threads) / pycardano",
+        R.get("hd.t2_over_pycardano"),
+        ">=",
+        10,
+        machine="hd",
+    )
     first = med(fa, "hd")
-    t("hd_first_ms", "mnemonic -> first address", first / 1e6 if first else None, "<=", 10,
-      " ms")
-    t("iter_rss_cheap", "iterator RSS, cheap work", mem.get("cheap", {}).get("peak_rss_mb"),
-      "<", 200, " MB")
-    t("iter_rss_hd", "iterator RSS, HD iter_addresses", mem.get("hd", {}).get("peak_rss_mb"),
-      "<", 200, " MB")
+    t("hd_first_ms", "mnemonic -> first address", first / 1e6 if first else None, "<=", 10, " ms")
+    t(
+        "iter_rss_cheap",
+        "iterator RSS, cheap work",
+        mem.get("cheap", {}).get("peak_rss_mb"),
+        "<",
+        200,
+        " MB",
+    )
+    t(
+        "iter_rss_hd",
+        "iterator RSS, HD iter_addresses",
+        mem.get("hd", {}).get("peak_rss_mb"),
+        "<",
+        200,
+        " MB",
+    )
     return T
 
 
 # =============================================================================================
 # Report
+
 
 def fmt_ns(ns):
     if ns is None:
@@ -783,23 +1060,30 @@ def write_markdown(results, path):
     R = {k: v["value"] for k, v in results["ratios"].items()}
     L = []
     L.append(f"# ccl benchmarks ({results['mode']})\n")
-    L.append(f"{results['date']} · wall {results['wall_seconds']:.0f} s · "
-             f"{m['cpu_model']} · {m['cores']} cores ({m['cores_usable']} usable) · "
-             f"Python {m['python']} · load {fmt_load(m.get('loadavg_start'))} → "
-             f"{fmt_load(m.get('loadavg_end'))}\n")
-    L.append("Only ratios measured side by side in one run mean anything on this machine; the "
-             "absolute figures are for orientation.\n")
+    L.append(
+        f"{results['date']} · wall {results['wall_seconds']:.0f} s · "
+        f"{m['cpu_model']} · {m['cores']} cores ({m['cores_usable']} usable) · "
+        f"Python {m['python']} · load {fmt_load(m.get('loadavg_start'))} → "
+        f"{fmt_load(m.get('loadavg_end'))}\n"
+    )
+    L.append(
+        "Only ratios measured side by side in one run mean anything on this machine; the "
+        "absolute figures are for orientation.\n"
+    )
     L.append("## Contenders\n")
     L.append("| contender | versions | gate (first base address, acct 0 idx 0, mainnet) |")
     L.append("|---|---|---|")
     gs = results["gate"]["status"]
     for name, info in results["contenders"].items():
-        v = ", ".join(f"{k}={val}" for k, val in info.items()
-                      if k.endswith("version") and val) or info.get("unavailable", "")
+        v = ", ".join(
+            f"{k}={val}" for k, val in info.items() if k.endswith("version") and val
+        ) or info.get("unavailable", "")
         L.append(f"| {name} | {v} | {gs.get(name, '—')} |")
     if "hd" in gs:
-        L.append(f"| ours: ccl.hd | hd_available={results['contenders'].get('ours', {}).get('hd_available')} "
-                 f"| {gs['hd']}{(': ' + gs['hd_reason']) if gs.get('hd_reason') else ''} |")
+        L.append(
+            f"| ours: ccl.hd | hd_available={results['contenders'].get('ours', {}).get('hd_available')} "
+            f"| {gs['hd']}{(': ' + gs['hd_reason']) if gs.get('hd_reason') else ''} |"
+        )
     L.append("")
     pc = g.get("percall", {}).get("ops")
     if pc:
@@ -808,48 +1092,60 @@ def write_markdown(results, path):
         L.append("|---|---:|---:|---:|---:|---:|")
         for op in PERCALL_OPS:
             d = pc.get(op, {})
-            L.append(f"| {API_NAME[op]} | {fmt_ns(med(d, 'floor'))} | {fmt_ns(med(d, 'ctypes'))} | "
-                     f"{fmt_ns(med(d, 'ours'))} | {fmt_x(R.get(f'percall.{op}.ours_over_floor'))} | "
-                     f"{fmt_x(R.get(f'percall.{op}.ctypes_over_ours'))} |")
+            L.append(
+                f"| {API_NAME[op]} | {fmt_ns(med(d, 'floor'))} | {fmt_ns(med(d, 'ctypes'))} | "
+                f"{fmt_ns(med(d, 'ours'))} | {fmt_x(R.get(f'percall.{op}.ours_over_floor'))} | "
+                f"{fmt_x(R.get(f'percall.{op}.ctypes_over_ours'))} |"
+            )
         L.append("")
     dv = g.get("derive", {}).get("lines")
     if dv:
         L.append("## libccl derivation (wallet.get_address re-derives from the mnemonic)\n")
         L.append("| line | per address | addresses/s |")
         L.append("|---|---:|---:|")
-        names = {"floor": "C floor ccl_wallet_get_address", "ctypes": "ctypes get_address",
-                 "ours": "ours get_address", "ours_many_t1": "ours get_addresses threads=1",
-                 "ours_many_t2": "ours get_addresses threads=2",
-                 "floor_t2": "context: C floor, 2 threads at once (wall per address)",
-                 "spin_t1": "context: pure C spin, 1 thread (no libccl)",
-                 "spin_t2": "context: pure C spin, 2 threads (wall per unit)"}
+        names = {
+            "floor": "C floor ccl_wallet_get_address",
+            "ctypes": "ctypes get_address",
+            "ours": "ours get_address",
+            "ours_many_t1": "ours get_addresses threads=1",
+            "ours_many_t2": "ours get_addresses threads=2",
+            "floor_t2": "context: C floor, 2 threads at once (wall per address)",
+            "spin_t1": "context: pure C spin, 1 thread (no libccl)",
+            "spin_t2": "context: pure C spin, 2 threads (wall per unit)",
+        }
         for k, label in names.items():
             if k in dv:
                 L.append(f"| {label} | {fmt_ns(med(dv, k))} | {fmt_rate(med(dv, k))} |")
-        L.append(f"\nthreads=2 / threads=1: **{fmt_x(R.get('derive.get_addresses.t2_over_t1'))}**; "
-                 f"ours / floor: {fmt_x(R.get('derive.get_address.ours_over_floor'))}. Context "
-                 f"measured alongside: libccl from C on 2 threads / 1: "
-                 f"{fmt_x(R.get('derive.floor.t2_over_t1'))}; the machine (pure C spin) 2 / 1: "
-                 f"{fmt_x(R.get('derive.machine.spin_t2_over_t1'))}\n")
+        L.append(
+            f"\nthreads=2 / threads=1: **{fmt_x(R.get('derive.get_addresses.t2_over_t1'))}**; "
+            f"ours / floor: {fmt_x(R.get('derive.get_address.ours_over_floor'))}. Context "
+            f"measured alongside: libccl from C on 2 threads / 1: "
+            f"{fmt_x(R.get('derive.floor.t2_over_t1'))}; the machine (pure C spin) 2 / 1: "
+            f"{fmt_x(R.get('derive.machine.spin_t2_over_t1'))}\n"
+        )
     bt = g.get("batch", {}).get("lines")
     if bt:
         L.append(f"## Cheap-op batch: blake2b_256 over {g['batch']['items']:,} items\n")
         L.append("| line | per item |")
         L.append("|---|---:|")
-        for k, label in (("floor_blake2b_256", "C floor ccl_crypto_blake2b_256"),
-                         ("ours_single_blake2b_256", "ours crypto.blake2b_256 one by one"),
-                         ("ours_many_t1", "ours blake2b_256_many threads=1"),
-                         ("ours_many_t2", "ours blake2b_256_many threads=2"),
-                         ("floor_t2", "context: C floor, 2 threads at once (wall per call)"),
-                         ("spin_t1", "context: pure C spin, 1 thread (no libccl)"),
-                         ("spin_t2", "context: pure C spin, 2 threads (wall per unit)")):
+        for k, label in (
+            ("floor_blake2b_256", "C floor ccl_crypto_blake2b_256"),
+            ("ours_single_blake2b_256", "ours crypto.blake2b_256 one by one"),
+            ("ours_many_t1", "ours blake2b_256_many threads=1"),
+            ("ours_many_t2", "ours blake2b_256_many threads=2"),
+            ("floor_t2", "context: C floor, 2 threads at once (wall per call)"),
+            ("spin_t1", "context: pure C spin, 1 thread (no libccl)"),
+            ("spin_t2", "context: pure C spin, 2 threads (wall per unit)"),
+        ):
             if k in bt:
                 L.append(f"| {label} | {fmt_ns(med(bt, k))} |")
-        L.append(f"\nthreads=2 / threads=1: **{fmt_x(R.get('batch.blake2b_256_many.t2_over_t1'))}**; "
-                 f"threads=1 per item / floor: "
-                 f"**{fmt_x(R.get('batch.blake2b_256_many.t1_item_over_floor'))}**. Context: libccl "
-                 f"from C on 2 threads / 1: {fmt_x(R.get('batch.floor.t2_over_t1'))}; the machine "
-                 f"(pure C spin) 2 / 1: {fmt_x(R.get('batch.machine.spin_t2_over_t1'))}\n")
+        L.append(
+            f"\nthreads=2 / threads=1: **{fmt_x(R.get('batch.blake2b_256_many.t2_over_t1'))}**; "
+            f"threads=1 per item / floor: "
+            f"**{fmt_x(R.get('batch.blake2b_256_many.t1_item_over_floor'))}**. Context: libccl "
+            f"from C on 2 threads / 1: {fmt_x(R.get('batch.floor.t2_over_t1'))}; the machine "
+            f"(pure C spin) 2 / 1: {fmt_x(R.get('batch.machine.spin_t2_over_t1'))}\n"
+        )
     hd = g.get("hd")
     if hd is not None:
         L.append("## Address generation: fast HD engine vs peers (from a cached account key)\n")
@@ -858,32 +1154,49 @@ def write_markdown(results, path):
         L.append("| line | addresses/s | per address | mnemonic → first address |")
         L.append("|---|---:|---:|---:|")
         rt, fa = hd.get("rate", {}), hd.get("first_address", {})
-        rows = [("HD engine threads=1", "hd_t1", "hd"), ("HD engine threads=2", "hd_t2", None),
-                ("HD engine from an AccountKey (private path, what `ccl addresses` uses), "
-                 "threads=2", "hd_key_t2", None),
-                ("pycardano", "pycardano", "pycardano"), ("cometa", "cometa", "cometa")]
+        rows = [
+            ("HD engine threads=1", "hd_t1", "hd"),
+            ("HD engine threads=2", "hd_t2", None),
+            (
+                "HD engine from an AccountKey (private path, what `ccl addresses` uses), threads=2",
+                "hd_key_t2",
+                None,
+            ),
+            ("pycardano", "pycardano", "pycardano"),
+            ("cometa", "cometa", "cometa"),
+        ]
         for label, k, fk in rows:
             if k in rt or (fk and fk in fa):
-                L.append(f"| {label} | {fmt_rate(med(rt, k))} | {fmt_ns(med(rt, k))} | "
-                         f"{fmt_ns(med(fa, fk)) if fk else ''} |")
+                L.append(
+                    f"| {label} | {fmt_rate(med(rt, k))} | {fmt_ns(med(rt, k))} | "
+                    f"{fmt_ns(med(fa, fk)) if fk else ''} |"
+                )
         if dv and "ours" in dv:
-            L.append(f"| (libccl wallet.get_address, for scale) | {fmt_rate(med(dv, 'ours'))} | "
-                     f"{fmt_ns(med(dv, 'ours'))} | |")
-        L.append(f"\nHD 2 threads / cometa: **{fmt_x(R.get('hd.t2_over_cometa'))}**, "
-                 f"/ pycardano: **{fmt_x(R.get('hd.t2_over_pycardano'))}**, "
-                 f"threads=2 / threads=1: {fmt_x(R.get('hd.t2_over_t1'))}\n")
+            L.append(
+                f"| (libccl wallet.get_address, for scale) | {fmt_rate(med(dv, 'ours'))} | "
+                f"{fmt_ns(med(dv, 'ours'))} | |"
+            )
+        L.append(
+            f"\nHD 2 threads / cometa: **{fmt_x(R.get('hd.t2_over_cometa'))}**, "
+            f"/ pycardano: **{fmt_x(R.get('hd.t2_over_pycardano'))}**, "
+            f"threads=2 / threads=1: {fmt_x(R.get('hd.t2_over_t1'))}\n"
+        )
     mem = g.get("memory")
     if mem:
         L.append("## Memory: streaming through an iterator (fresh process, peak RSS)\n")
         L.append("| case | items | RSS before | peak RSS | seconds |")
         L.append("|---|---:|---:|---:|---:|")
-        labels = {"cheap": "crypto.iter_blake2b_256 over a lazy generator",
-                  "hd": "AccountPublicKey.iter_addresses"}
+        labels = {
+            "cheap": "crypto.iter_blake2b_256 over a lazy generator",
+            "hd": "AccountPublicKey.iter_addresses",
+        }
         for k, label in labels.items():
             d = mem.get(k, {})
             if "peak_rss_mb" in d:
-                L.append(f"| {label} | {d['n']:,} | {d['idle_rss_mb']:.0f} MB | "
-                         f"**{d['peak_rss_mb']:.0f} MB** | {d['seconds']:.1f} |")
+                L.append(
+                    f"| {label} | {d['n']:,} | {d['idle_rss_mb']:.0f} MB | "
+                    f"**{d['peak_rss_mb']:.0f} MB** | {d['seconds']:.1f} |"
+                )
             else:
                 L.append(f"| {label} | — | — | {d.get('unavailable') or d.get('error')} | — |")
         L.append("")
@@ -965,19 +1278,32 @@ def plot(results, out_dir, venv_py):
 
 # =============================================================================================
 
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer rounds, smaller counts (<= 5 min)")
     ap.add_argument("--out", required=True, help="output directory")
-    ap.add_argument("--cache", default=os.path.join(os.path.expanduser("~"), ".cache", "ccl-bench"),
-                    help="where the harness venv and the floor binary are cached")
+    ap.add_argument(
+        "--cache",
+        default=os.path.join(os.path.expanduser("~"), ".cache", "ccl-bench"),
+        help="where the harness venv and the floor binary are cached",
+    )
     ap.add_argument("--baseline", default=os.path.join(HERE, "baseline.json"))
-    ap.add_argument("--update-baseline", action="store_true",
-                    help="rewrite --baseline from this run's ratios (deliberate; review the diff)")
-    ap.add_argument("--groups", default=None,
-                    help="comma list of groups to run: percall,derive,batch,hd,memory (default all)")
-    ap.add_argument("--no-venv", action="store_true",
-                    help="skip the ctypes wrapper and the peers (no harness venv)")
+    ap.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="rewrite --baseline from this run's ratios (deliberate; review the diff)",
+    )
+    ap.add_argument(
+        "--groups",
+        default=None,
+        help="comma list of groups to run: percall,derive,batch,hd,memory (default all)",
+    )
+    ap.add_argument(
+        "--no-venv",
+        action="store_true",
+        help="skip the ctypes wrapper and the peers (no harness venv)",
+    )
     ap.add_argument("--seed", type=int, default=None, help="seed of the interleaving order")
     args = ap.parse_args(argv)
 
@@ -994,12 +1320,15 @@ def main(argv=None):
     log(f"ours: {ours_info['package_dir']} ({mode} run)")
 
     results = {
-        "schema": 1, "mode": mode, "seed": seed,
+        "schema": 1,
+        "mode": mode,
+        "seed": seed,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "machine": machine_info(), "contenders": {}, "gate": {"expected_first_address":
-                                                              C.EXPECTED_FIRST_ADDRESS,
-                                                              "status": {}, "details": {}},
-        "groups": {}, "sizes": {k: v[0 if args.quick else 1] for k, v in SIZES.items()},
+        "machine": machine_info(),
+        "contenders": {},
+        "gate": {"expected_first_address": C.EXPECTED_FIRST_ADDRESS, "status": {}, "details": {}},
+        "groups": {},
+        "sizes": {k: v[0 if args.quick else 1] for k, v in SIZES.items()},
     }
 
     venv_py, venv_err = (None, "--no-venv") if args.no_venv else ensure_venv(args.cache, logdir)
@@ -1014,24 +1343,34 @@ def main(argv=None):
         # ---- start every contender ---------------------------------------------------------
         try:
             floor_exe, libdir = build_floor(args.cache, ours_info["package_dir"], logdir)
-            workers["floor"] = FloorWorker("floor", [floor_exe, fixdir, "--serve"],
-                                           dict(os.environ), logdir)
-            results["contenders"]["floor"] = dict(workers["floor"].info(), name="C floor",
-                                                  binary=floor_exe, libdir=libdir)
+            workers["floor"] = FloorWorker(
+                "floor", [floor_exe, fixdir, "--serve"], dict(os.environ), logdir
+            )
+            results["contenders"]["floor"] = dict(
+                workers["floor"].info(), name="C floor", binary=floor_exe, libdir=libdir
+            )
         except Exception as exc:
             log(f"floor unavailable: {exc}")
             results["contenders"]["floor"] = {"unavailable": str(exc)}
-        workers["ours"] = Worker("ours", [sys.executable, os.path.join(CONTENDERS, "ours.py")],
-                                 ours_env, logdir)
+        workers["ours"] = Worker(
+            "ours", [sys.executable, os.path.join(CONTENDERS, "ours.py")], ours_env, logdir
+        )
         results["contenders"]["ours"] = workers["ours"].info()
-        for name, script in (("ctypes", "ctypes_ref.py"), ("pycardano", "pycardano_peer.py"),
-                             ("cometa", "cometa_peer.py")):
+        for name, script in (
+            ("ctypes", "ctypes_ref.py"),
+            ("pycardano", "pycardano_peer.py"),
+            ("cometa", "cometa_peer.py"),
+        ):
             if not venv_py:
                 results["contenders"][name] = {"unavailable": venv_err}
                 continue
             try:
-                w = Worker(name, [venv_py, os.path.join(CONTENDERS, script)],
-                           _clean_env(os.environ), logdir)
+                w = Worker(
+                    name,
+                    [venv_py, os.path.join(CONTENDERS, script)],
+                    _clean_env(os.environ),
+                    logdir,
+                )
                 results["contenders"][name] = w.info()
                 workers[name] = w
             except Exception as exc:
@@ -1055,8 +1394,7 @@ def main(argv=None):
             if isinstance(w, Worker):
                 w.close()
 
-    results["machine"]["loadavg_end"] = list(os.getloadavg()) if hasattr(os, "getloadavg") \
-        else None
+    results["machine"]["loadavg_end"] = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
     results["ratios"] = compute_ratios(results)
     results["targets"] = evaluate_targets(results)
     results["wall_seconds"] = time.monotonic() - t_start
@@ -1067,11 +1405,17 @@ def main(argv=None):
     if os.path.exists(args.baseline):
         failures, lines = gate.compare(results, gate.load(args.baseline))
         results["regression"] = {
-            "baseline": os.path.relpath(args.baseline, REPO) if args.baseline.startswith(REPO)
+            "baseline": os.path.relpath(args.baseline, REPO)
+            if args.baseline.startswith(REPO)
             else args.baseline,
-            "summary": (f"{len(failures)} ratio(s) worse than baseline beyond tolerance"
-                        if failures else "no ratio worse than baseline beyond tolerance"),
-            "failures": failures, "lines": lines}
+            "summary": (
+                f"{len(failures)} ratio(s) worse than baseline beyond tolerance"
+                if failures
+                else "no ratio worse than baseline beyond tolerance"
+            ),
+            "failures": failures,
+            "lines": lines,
+        }
 
     results["wall_seconds"] = time.monotonic() - t_start
     with open(os.path.join(out_dir, "results.json"), "w") as f:
@@ -1086,10 +1430,15 @@ def run_gate(workers, results):
     """Every address contender must derive the expected first base address before it is timed;
     value checks too (blake2b of the fixed input, tx hash)."""
     import hashlib as _h
+
     exp = C.EXPECTED_FIRST_ADDRESS
     blake = _h.blake2b(bytes.fromhex(C.BLAKE_HEX), digest_size=32).hexdigest()
-    expected_values = {"blake2b_256": blake, "blake2b_256_many": blake, "tx_hash": C.TX_HASH,
-                       "quicktx_build": C.TX_HASH}
+    expected_values = {
+        "blake2b_256": blake,
+        "blake2b_256_many": blake,
+        "tx_hash": C.TX_HASH,
+        "quicktx_build": C.TX_HASH,
+    }
     status, details = results["gate"]["status"], results["gate"]["details"]
     for name in ("floor", "ctypes", "ours", "pycardano", "cometa"):
         w = workers.get(name)
@@ -1133,8 +1482,10 @@ def run_gate(workers, results):
 
 
 def print_summary(results, out_dir):
-    print(f"\nccl benchmarks ({results['mode']}), wall {results['wall_seconds']:.0f} s — "
-          f"{results['machine']['cpu_model']}, {results['machine']['cores']} cores")
+    print(
+        f"\nccl benchmarks ({results['mode']}), wall {results['wall_seconds']:.0f} s — "
+        f"{results['machine']['cpu_model']}, {results['machine']['cores']} cores"
+    )
     st = results["gate"]["status"]
     for k, v in st.items():
         if k.endswith("_reason") or k.endswith("_note"):
@@ -1145,8 +1496,10 @@ def print_summary(results, out_dir):
     for t in results["targets"]:
         v = t["value"]
         vs = "—" if v is None else (f"{v:,.0f}" if v >= 1000 else f"{v:.3f}")
-        print(f"  [{t['status']:^12s}] {t['target']:55s} measured {vs}"
-              + (f"  ({t['note']})" if t.get("note") else ""))
+        print(
+            f"  [{t['status']:^12s}] {t['target']:55s} measured {vs}"
+            + (f"  ({t['note']})" if t.get("note") else "")
+        )
     reg = results.get("regression")
     if reg:
         print(f"Regression gate: {reg['summary']}")

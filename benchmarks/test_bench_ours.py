@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("pytest_benchmark")
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "contenders"))
-import _common as C  # noqa: E402
+import _common as C
 
 ccl = pytest.importorskip("ccl", reason="ccl not importable: pip install . (or PYTHONPATH=src)")
 if hasattr(ccl, "_ffi"):
@@ -23,6 +23,7 @@ if hasattr(ccl, "_ffi"):
 
 try:
     import ccl.hd as hd
+
     hd.AccountKey, hd.AccountPublicKey  # noqa: B018
     HD_ERROR = None
 except Exception as exc:  # not built yet / being written
@@ -66,8 +67,13 @@ def test_percall(benchmark, lib, op):
 def test_blake2b_256_many_300k(benchmark, lib, threads):
     benchmark.group = "batch: blake2b_256_many 300k"
     items = C.blake_items(300_000)
-    out = benchmark.pedantic(lib.crypto.blake2b_256_many, args=(items,),
-                             kwargs={"threads": threads}, rounds=3, iterations=1)
+    out = benchmark.pedantic(
+        lib.crypto.blake2b_256_many,
+        args=(items,),
+        kwargs={"threads": threads},
+        rounds=3,
+        iterations=1,
+    )
     assert len(out) == len(items)
     benchmark.extra_info["items"] = len(items)
 
@@ -75,8 +81,13 @@ def test_blake2b_256_many_300k(benchmark, lib, threads):
 @pytest.mark.parametrize("threads", [1, 2])
 def test_wallet_get_addresses(benchmark, lib, threads):
     benchmark.group = "derive: wallet.get_addresses x8"
-    out = benchmark.pedantic(lib.wallet.get_addresses, args=(C.MNEMONIC, NET, range(8)),
-                             kwargs={"threads": threads}, rounds=2, iterations=1)
+    out = benchmark.pedantic(
+        lib.wallet.get_addresses,
+        args=(C.MNEMONIC, NET, range(8)),
+        kwargs={"threads": threads},
+        rounds=2,
+        iterations=1,
+    )
     assert out[0] == C.EXPECTED_FIRST_ADDRESS
 
 
@@ -93,8 +104,13 @@ def account_public_key():
 @pytest.mark.parametrize("threads", [1, 2])
 def test_hd_addresses_20k(benchmark, account_public_key, threads):
     benchmark.group = "hd: addresses 20k"
-    out = benchmark.pedantic(account_public_key.addresses, args=(NET, 0, 20_000),
-                             kwargs={"threads": threads}, rounds=3, iterations=1)
+    out = benchmark.pedantic(
+        account_public_key.addresses,
+        args=(NET, 0, 20_000),
+        kwargs={"threads": threads},
+        rounds=3,
+        iterations=1,
+    )
     assert len(out) == 20_000
     benchmark.extra_info["addresses"] = 20_000
 
@@ -104,7 +120,11 @@ def test_hd_mnemonic_to_first_address(benchmark):
     benchmark.group = "hd: mnemonic -> first address"
 
     def first():
-        a = hd.AccountKey.from_mnemonic(C.MNEMONIC, account_index=0).public_key().addresses(NET, 0, 1)
+        a = (
+            hd.AccountKey.from_mnemonic(C.MNEMONIC, account_index=0)
+            .public_key()
+            .addresses(NET, 0, 1)
+        )
         return a if isinstance(a, str) else list(a)[0]
 
     assert benchmark.pedantic(first, rounds=10, iterations=1) == C.EXPECTED_FIRST_ADDRESS

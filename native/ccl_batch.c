@@ -21,20 +21,20 @@ typedef struct {
 } ccl_arena;
 
 struct ccl_batch {
-    ccl_req *reqs;             /* cap entries, owned */
-    ccl_out *outs;             /* cap entries, owned */
+    ccl_req *reqs; /* cap entries, owned */
+    ccl_out *outs; /* cap entries, owned */
     size_t cap;
-    size_t n;                  /* items of the current round */
+    size_t n; /* items of the current round */
     size_t chunk;
-    int fail_fast;             /* stop claiming work after the first failed item */
-    int wipe;                  /* results are secret */
-    const int *closed;         /* owner's closed flag: no item starts after close() */
-    size_t next;               /* next unclaimed index (atomic) */
-    size_t done;               /* items finished (atomic) */
-    int stop;                  /* cancel or fail-fast (atomic) */
-    int running;               /* workers still running (under mu) */
-    int refs;                  /* owner + running workers (under mu) */
-    ccl_block *blocks;         /* every arena block of the round (under mu) */
+    int fail_fast;     /* stop claiming work after the first failed item */
+    int wipe;          /* results are secret */
+    const int *closed; /* owner's closed flag: no item starts after close() */
+    size_t next;       /* next unclaimed index (atomic) */
+    size_t done;       /* items finished (atomic) */
+    int stop;          /* cancel or fail-fast (atomic) */
+    int running;       /* workers still running (under mu) */
+    int refs;          /* owner + running workers (under mu) */
+    ccl_block *blocks; /* every arena block of the round (under mu) */
     ccl_arena owner_arena;
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -58,8 +58,12 @@ ccl_batch *ccl_batch_new(size_t cap) {
     return b;
 }
 
-ccl_req *ccl_batch_reqs(ccl_batch *b) { return b->reqs; }
-ccl_out *ccl_batch_outs(ccl_batch *b) { return b->outs; }
+ccl_req *ccl_batch_reqs(ccl_batch *b) {
+    return b->reqs;
+}
+ccl_out *ccl_batch_outs(ccl_batch *b) {
+    return b->outs;
+}
 
 /* Frees the results of the round (no worker may be running). */
 static void free_round(ccl_batch *b) {
@@ -181,7 +185,7 @@ static void *worker(void *arg) {
     int last = --b->refs == 0;
     pthread_cond_broadcast(&b->cv);
     pthread_mutex_unlock(&b->mu);
-    if (last) destroy(b);  /* the owner is gone (e.g. ended at interpreter exit) */
+    if (last) destroy(b); /* the owner is gone (e.g. ended at interpreter exit) */
     return NULL;
 }
 

@@ -40,12 +40,12 @@ static int byte_at(const char *hex, size_t i) {
 int ccl_cbor_hex_scan(const char *hex, size_t len, size_t *offset, int *complete) {
     uint64_t left[CCL_CBOR_MAX_DEPTH + 1]; /* items still expected by each open container */
     int depth = 0, verdict = CCL_CBOR_OK, whole = 0;
-    int tagged = 0;                        /* the previous head was a tag: this item carries it */
+    int tagged = 0; /* the previous head was a tag: this item carries it */
     size_t where = 0;
-    int stray = 0;                         /* a "break" outside an indefinite-length item */
+    int stray = 0; /* a "break" outside an indefinite-length item */
     size_t pos = 0;
     if (len >= 2 && hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) {
-        hex += 2;    /* libccl's hex decoder accepts (and skips) a "0x" prefix */
+        hex += 2; /* libccl's hex decoder accepts (and skips) a "0x" prefix */
         len -= 2;
     }
     const size_t nb = len / 2;
@@ -64,8 +64,10 @@ int ccl_cbor_hex_scan(const char *hex, size_t len, size_t *offset, int *complete
         if (b == 0xff) {
             /* "break" closes the innermost indefinite-length container; anywhere else cbor-java
                returns it as an item and decodes on, so the walk goes on too */
-            if (depth > 0 && left[depth - 1] == INDEF) depth--;
-            else stray = 1;
+            if (depth > 0 && left[depth - 1] == INDEF)
+                depth--;
+            else
+                stray = 1;
             goto item_done;
         }
         const int major = b >> 5, ai = b & 31;
@@ -87,30 +89,35 @@ int ccl_cbor_hex_scan(const char *hex, size_t len, size_t *offset, int *complete
             goto done;
         }
         switch (major) {
-        case 2: case 3: /* byte / text string: skip it, or open a container of chunks */
-            if (arg != INDEF) {
-                if (arg > nb - pos) goto done; /* the decoder fails reading it */
-                pos += (size_t)arg;
-                break;
-            }
-            /* fall through */
-        case 4: case 5: case 6: { /* array, map, tag: open a container */
-            /* A count larger than the input is no reason to stop: cbor-java decodes the items
+            case 2:
+            case 3: /* byte / text string: skip it, or open a container of chunks */
+                if (arg != INDEF) {
+                    if (arg > nb - pos) goto done; /* the decoder fails reading it */
+                    pos += (size_t)arg;
+                    break;
+                }
+                /* fall through */
+            case 4:
+            case 5:
+            case 6: { /* array, map, tag: open a container */
+                /* A count larger than the input is no reason to stop: cbor-java decodes the items
                that are there before it fails, so they are scanned too. Saturate below INDEF. */
-            uint64_t count = major == 6 ? 1 : arg == INDEF ? INDEF
-                           : major == 5 ? (arg >= INDEF / 2 ? INDEF - 1 : arg * 2) : arg;
-            if (major == 6) tagged = 1;
-            if (count == 0) break;
-            if (depth == CCL_CBOR_MAX_DEPTH) { /* outranks a tagged singleton met earlier */
-                verdict = CCL_CBOR_TOO_DEEP;
-                where = head;
-                goto done;
+                uint64_t count = major == 6     ? 1
+                                 : arg == INDEF ? INDEF
+                                 : major == 5   ? (arg >= INDEF / 2 ? INDEF - 1 : arg * 2)
+                                                : arg;
+                if (major == 6) tagged = 1;
+                if (count == 0) break;
+                if (depth == CCL_CBOR_MAX_DEPTH) { /* outranks a tagged singleton met earlier */
+                    verdict = CCL_CBOR_TOO_DEEP;
+                    where = head;
+                    goto done;
+                }
+                left[depth++] = count;
+                continue;
             }
-            left[depth++] = count;
-            continue;
-        }
-        default: /* integers, simple values, floats */
-            break;
+            default: /* integers, simple values, floats */
+                break;
         }
     item_done: /* one item complete: count it against its container, closing finished ones */
         while (depth > 0 && left[depth - 1] != INDEF) {

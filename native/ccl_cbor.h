@@ -9,9 +9,9 @@
 #define CCL_CBOR_MAX_DEPTH 1024
 
 /* Verdicts of ccl_cbor_hex_scan. */
-#define CCL_CBOR_OK 0
-#define CCL_CBOR_TOO_DEEP 1          /* containers nest deeper than CCL_CBOR_MAX_DEPTH */
-#define CCL_CBOR_TAGGED_SINGLETON 2  /* a tag encloses false, true, null, undefined or "break" */
+#define CCL_CBOR_OK               0
+#define CCL_CBOR_TOO_DEEP         1 /* containers nest deeper than CCL_CBOR_MAX_DEPTH */
+#define CCL_CBOR_TAGGED_SINGLETON 2 /* a tag encloses false, true, null, undefined or "break" */
 
 /* Walks the CBOR item heads encoded in hex[0:len] (a sequence of items, as libccl decodes it)
    without decoding or allocating, the way libccl's decoder reads it: a "0x" prefix is skipped,

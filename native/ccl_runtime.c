@@ -10,10 +10,10 @@
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static pthread_key_t g_exit_key;
-static graal_isolate_t *g_isolate;              /* isolate of the current generation, or NULL */
-static unsigned long g_generation = 1;          /* bumped in each fork child */
-static long g_attached;                         /* threads attached in this generation */
-static int g_argc;                              /* isolate options, argv[0] is a placeholder */
+static graal_isolate_t *g_isolate;     /* isolate of the current generation, or NULL */
+static unsigned long g_generation = 1; /* bumped in each fork child */
+static long g_attached;                /* threads attached in this generation */
+static int g_argc;                     /* isolate options, argv[0] is a placeholder */
 static char **g_argv;
 
 static __thread graal_isolatethread_t *t_thread;
@@ -59,7 +59,10 @@ int ccl_rt_set_options(int argc, const char *const *argv) {
         goto out;
     }
     char **copy = calloc((size_t)argc + 2, sizeof(char *));
-    if (copy == NULL) { rc = -2; goto out; }
+    if (copy == NULL) {
+        rc = -2;
+        goto out;
+    }
     copy[0] = strdup("ccl");
     for (int k = 0; k < argc; k++) copy[k + 1] = strdup(argv[k]);
     for (int k = 0; k <= argc; k++) {
@@ -132,27 +135,34 @@ static int dispatch(graal_isolatethread_t *t, const ccl_req *r) {
     const char *const *s = r->s;
     const int *i = r->i;
     switch (r->sig) {
-    case CCL_SIG_V:      return ((int (*)(void *))r->fn)(t);
-    case CCL_SIG_I:      return ((int (*)(void *, int))r->fn)(t, i[0]);
-    case CCL_SIG_S:      return ((int (*)(void *, const char *))r->fn)(t, s[0]);
-    case CCL_SIG_SS:     return ((int (*)(void *, const char *, const char *))r->fn)(t, s[0], s[1]);
-    case CCL_SIG_SSS:
-        return ((int (*)(void *, const char *, const char *, const char *))r->fn)(t, s[0], s[1], s[2]);
-    case CCL_SIG_SSSS:
-        return ((int (*)(void *, const char *, const char *, const char *, const char *))r->fn)(
-            t, s[0], s[1], s[2], s[3]);
-    case CCL_SIG_SI:     return ((int (*)(void *, const char *, int))r->fn)(t, s[0], i[0]);
-    case CCL_SIG_SII:    return ((int (*)(void *, const char *, int, int))r->fn)(t, s[0], i[0], i[1]);
-    case CCL_SIG_SIII:
-        return ((int (*)(void *, const char *, int, int, int))r->fn)(t, s[0], i[0], i[1], i[2]);
-    case CCL_SIG_SIIIS:
-        return ((int (*)(void *, const char *, int, int, int, const char *))r->fn)(
-            t, s[0], i[0], i[1], i[2], s[1]);
-    case CCL_SIG_SIIISS:
-        return ((int (*)(void *, const char *, int, int, int, const char *, const char *))r->fn)(
-            t, s[0], i[0], i[1], i[2], s[1], s[2]);
-    case CCL_SIG_ISII:
-        return ((int (*)(void *, int, const char *, int, int))r->fn)(t, i[0], s[0], i[1], i[2]);
+        case CCL_SIG_V:
+            return ((int (*)(void *))r->fn)(t);
+        case CCL_SIG_I:
+            return ((int (*)(void *, int))r->fn)(t, i[0]);
+        case CCL_SIG_S:
+            return ((int (*)(void *, const char *))r->fn)(t, s[0]);
+        case CCL_SIG_SS:
+            return ((int (*)(void *, const char *, const char *))r->fn)(t, s[0], s[1]);
+        case CCL_SIG_SSS:
+            return ((int (*)(void *, const char *, const char *, const char *))r->fn)(t, s[0], s[1],
+                                                                                      s[2]);
+        case CCL_SIG_SSSS:
+            return ((int (*)(void *, const char *, const char *, const char *, const char *))r->fn)(
+                t, s[0], s[1], s[2], s[3]);
+        case CCL_SIG_SI:
+            return ((int (*)(void *, const char *, int))r->fn)(t, s[0], i[0]);
+        case CCL_SIG_SII:
+            return ((int (*)(void *, const char *, int, int))r->fn)(t, s[0], i[0], i[1]);
+        case CCL_SIG_SIII:
+            return ((int (*)(void *, const char *, int, int, int))r->fn)(t, s[0], i[0], i[1], i[2]);
+        case CCL_SIG_SIIIS:
+            return ((int (*)(void *, const char *, int, int, int, const char *))r->fn)(
+                t, s[0], i[0], i[1], i[2], s[1]);
+        case CCL_SIG_SIIISS:
+            return ((int (*)(void *, const char *, int, int, int, const char *,
+                             const char *))r->fn)(t, s[0], i[0], i[1], i[2], s[1], s[2]);
+        case CCL_SIG_ISII:
+            return ((int (*)(void *, int, const char *, int, int))r->fn)(t, i[0], s[0], i[1], i[2]);
     }
     return CCL_ERROR_INVALID_ARGUMENT;
 }
@@ -168,8 +178,10 @@ void ccl_rt_call(const ccl_req *req, ccl_out *out, char *buf, size_t cap) {
     graal_isolatethread_t *t;
     int rc = thread_handle(&t);
     if (rc != 0) {
-        set_static(out, rc, rc == CCL_RT_ISOLATE_FAILED ? "failed to create the GraalVM isolate"
-                                                        : "failed to attach this thread to the GraalVM isolate");
+        set_static(out, rc,
+                   rc == CCL_RT_ISOLATE_FAILED
+                       ? "failed to create the GraalVM isolate"
+                       : "failed to attach this thread to the GraalVM isolate");
         return;
     }
     rc = dispatch(t, req);
@@ -194,7 +206,8 @@ void ccl_rt_call(const ccl_req *req, ccl_out *out, char *buf, size_t cap) {
         if (wipe) ccl_rt_wipe(native, n);
         ccl_free_string(t, native);
     }
-    if (out->data == NULL) set_static(out, CCL_RT_NO_MEMORY, "out of memory copying the libccl result");
+    if (out->data == NULL)
+        set_static(out, CCL_RT_NO_MEMORY, "out of memory copying the libccl result");
 }
 
 void ccl_rt_wipe(void *p, size_t n) {

@@ -23,24 +23,24 @@ extern "C" {
 
 /* Runtime failures, outside libccl's own status range. */
 #define CCL_RT_ISOLATE_FAILED (-1001)
-#define CCL_RT_ATTACH_FAILED (-1002)
-#define CCL_RT_NO_MEMORY (-1003)
-#define CCL_RT_CANCELLED (-1004)
+#define CCL_RT_ATTACH_FAILED  (-1002)
+#define CCL_RT_NO_MEMORY      (-1003)
+#define CCL_RT_CANCELLED      (-1004)
 
 /* Argument shapes of the ccl_* entry points (after the thread argument). */
 typedef enum {
-    CCL_SIG_V,       /* ()                                  */
-    CCL_SIG_I,       /* (int)                               */
-    CCL_SIG_S,       /* (s0)                                */
-    CCL_SIG_SS,      /* (s0, s1)                            */
-    CCL_SIG_SSS,     /* (s0, s1, s2)                        */
-    CCL_SIG_SSSS,    /* (s0, s1, s2, s3)                    */
-    CCL_SIG_SI,      /* (s0, i0)                            */
-    CCL_SIG_SII,     /* (s0, i0, i1)                        */
-    CCL_SIG_SIII,    /* (s0, i0, i1, i2)                    */
-    CCL_SIG_SIIIS,   /* (s0, i0, i1, i2, s1)                */
-    CCL_SIG_SIIISS,  /* (s0, i0, i1, i2, s1, s2)            */
-    CCL_SIG_ISII     /* (i0, s0, i1, i2)                    */
+    CCL_SIG_V,      /* ()                                  */
+    CCL_SIG_I,      /* (int)                               */
+    CCL_SIG_S,      /* (s0)                                */
+    CCL_SIG_SS,     /* (s0, s1)                            */
+    CCL_SIG_SSS,    /* (s0, s1, s2)                        */
+    CCL_SIG_SSSS,   /* (s0, s1, s2, s3)                    */
+    CCL_SIG_SI,     /* (s0, i0)                            */
+    CCL_SIG_SII,    /* (s0, i0, i1)                        */
+    CCL_SIG_SIII,   /* (s0, i0, i1, i2)                    */
+    CCL_SIG_SIIIS,  /* (s0, i0, i1, i2, s1)                */
+    CCL_SIG_SIIISS, /* (s0, i0, i1, i2, s1, s2)            */
+    CCL_SIG_ISII    /* (i0, s0, i1, i2)                    */
 } ccl_sig;
 
 typedef void (*ccl_fn_t)(void);
@@ -49,7 +49,7 @@ typedef void (*ccl_fn_t)(void);
 typedef struct {
     ccl_fn_t fn;
     int sig;
-    int wipe;              /* the result is secret: wipe every copy of it after use */
+    int wipe; /* the result is secret: wipe every copy of it after use */
     const char *s[4];
     int i[3];
 } ccl_req;

@@ -13,7 +13,10 @@
 
 #include "ccl_cbor.h"
 
-#define CHECK(cond) do { if (!(cond)) abort(); } while (0)
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) abort();                                                                      \
+    } while (0)
 
 static int hexval(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -49,10 +52,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     CHECK(fast >= CCL_CBOR_OK && fast <= CCL_CBOR_TAGGED_SINGLETON);
     CHECK(full >= CCL_CBOR_OK && full <= CCL_CBOR_TAGGED_SINGLETON);
     CHECK(complete == 0 || complete == 1);
-    CHECK((fast == CCL_CBOR_OK) == (full == CCL_CBOR_OK));     /* the same first finding */
+    CHECK((fast == CCL_CBOR_OK) == (full == CCL_CBOR_OK)); /* the same first finding */
     if (fast == CCL_CBOR_TOO_DEEP) CHECK(full == CCL_CBOR_TOO_DEEP && off_full == off_fast);
     if (full == CCL_CBOR_TOO_DEEP) CHECK(complete == 0);
-    const char *body = hex;   /* offsets count from after a "0x" prefix */
+    const char *body = hex; /* offsets count from after a "0x" prefix */
     size_t body_len = len;
     if (len >= 2 && hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) body += 2, body_len -= 2;
     if (fast == CCL_CBOR_TAGGED_SINGLETON) {

@@ -6,6 +6,7 @@ distribution. This reads every ELF object in the wheel with ``objdump -T`` and c
 GLIBC_x.y version it needs with the tag's floor, the way libccl's own CI checks its library.
 Usage: python scripts/check_glibc.py WHEEL_OR_DIR [...]
 """
+
 import os
 import re
 import subprocess
@@ -37,9 +38,13 @@ def check(wheel):
             too_new = sorted(v for v in needed_versions(path) if v > floor)
             if too_new:
                 ok = False
-                print(f"{wheel}: {name} needs GLIBC_{too_new[-1][0]}.{too_new[-1][1]} > "
-                      f"{floor[0]}.{floor[1]}")
-    print(f"{os.path.basename(wheel)}: glibc floor {floor[0]}.{floor[1]} {'ok' if ok else 'VIOLATED'}")
+                print(
+                    f"{wheel}: {name} needs GLIBC_{too_new[-1][0]}.{too_new[-1][1]} > "
+                    f"{floor[0]}.{floor[1]}"
+                )
+    print(
+        f"{os.path.basename(wheel)}: glibc floor {floor[0]}.{floor[1]} {'ok' if ok else 'VIOLATED'}"
+    )
     return ok
 
 

@@ -26,5 +26,5 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install -q --disable-pip-version-check ".[test]"
+.venv/bin/python -m pip install -q --disable-pip-version-check ".[test,lint]"
 echo "setup: ccl $(.venv/bin/python -c 'import ccl; print(ccl.__version__)') installed in .venv"

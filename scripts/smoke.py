@@ -1,5 +1,6 @@
 """Smoke test of an installed wheel: every namespace once, plus a fast-engine address checked
 against libccl. Run from outside the source tree (cibuildwheel's test-command does)."""
+
 import hashlib
 import json
 
@@ -18,21 +19,54 @@ assert lib.wallet.get_address(phrase, Network.PREPROD, 3) == acct["base_address"
 assert lib.gov.drep_key_from_mnemonic(phrase, Network.PREPROD)["drep_id"].startswith("drep1")
 assert lib.plutus.data_hash("d87980")
 assert json.loads(lib.script.native_from_json({"type": "sig", "keyHash": "ad" * 28}))["policy_id"]
-utxos = [{"tx_hash": "a" * 64, "output_index": 0, "address": acct["base_address"],
-          "amount": [{"unit": "lovelace", "quantity": "100000000"}]}]
-pp = {"min_fee_a": 44, "min_fee_b": 155381, "max_tx_size": 16384, "key_deposit": "2000000",
-      "pool_deposit": "500000000", "coins_per_utxo_size": "4310", "max_val_size": "5000",
-      "max_tx_ex_mem": "10000000", "max_tx_ex_steps": "10000000000", "price_mem": 0.0577,
-      "price_step": 0.0000721, "collateral_percent": 150, "max_collateral_inputs": 3}
-plan = {"version": 1.0, "transaction": [{"tx": {"from": acct["base_address"], "intents": [
-    {"type": "payment", "address": acct["enterprise_address"],
-     "amounts": [{"unit": "lovelace", "quantity": "5000000"}]}]}}]}
+utxos = [
+    {
+        "tx_hash": "a" * 64,
+        "output_index": 0,
+        "address": acct["base_address"],
+        "amount": [{"unit": "lovelace", "quantity": "100000000"}],
+    }
+]
+pp = {
+    "min_fee_a": 44,
+    "min_fee_b": 155381,
+    "max_tx_size": 16384,
+    "key_deposit": "2000000",
+    "pool_deposit": "500000000",
+    "coins_per_utxo_size": "4310",
+    "max_val_size": "5000",
+    "max_tx_ex_mem": "10000000",
+    "max_tx_ex_steps": "10000000000",
+    "price_mem": 0.0577,
+    "price_step": 0.0000721,
+    "collateral_percent": 150,
+    "max_collateral_inputs": 3,
+}
+plan = {
+    "version": 1.0,
+    "transaction": [
+        {
+            "tx": {
+                "from": acct["base_address"],
+                "intents": [
+                    {
+                        "type": "payment",
+                        "address": acct["enterprise_address"],
+                        "amounts": [{"unit": "lovelace", "quantity": "5000000"}],
+                    }
+                ],
+            }
+        }
+    ],
+}
 built = lib.quicktx.build(plan, utxos, pp)
 assert lib.tx.hash(built["tx_cbor"]) == built["tx_hash"]
 assert lib.tx.deserialize(built["tx_cbor"])["body"]
 assert lib.account.sign_tx(phrase, built["tx_cbor"], Network.PREPROD) != built["tx_cbor"]
-assert lib.crypto.blake2b_256_many(["00", "01"], threads=2) == [lib.crypto.blake2b_256("00"),
-                                                               lib.crypto.blake2b_256("01")]
+assert lib.crypto.blake2b_256_many(["00", "01"], threads=2) == [
+    lib.crypto.blake2b_256("00"),
+    lib.crypto.blake2b_256("01"),
+]
 try:
     lib.crypto.blake2b_256("xyz")
     raise AssertionError("libccl accepted bad hex")

@@ -3,35 +3,65 @@ libccl at run time by the tests themselves)."""
 
 # BIP-39 test vector phrases (public, from the BIP-39 reference vectors): not secrets, but the
 # tests treat them as secrets when scanning messages.
-MNEMONIC_24 = ("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
-               "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
-               "abandon abandon abandon art")
-MNEMONIC_12 = ("legal winner thank year wave sausage worth useful legal winner thank yellow")
-MNEMONIC_15 = ("letter advice cage absurd amount doctor acoustic avoid letter advice cage absurd "
-               "amount doctor acoustic bless")
+MNEMONIC_24 = (
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
+    "abandon abandon abandon art"
+)
+MNEMONIC_12 = "legal winner thank year wave sausage worth useful legal winner thank yellow"
+MNEMONIC_15 = (
+    "letter advice cage absurd amount doctor acoustic avoid letter advice cage absurd "
+    "amount doctor acoustic bless"
+)
 
 # Minimal protocol parameters in the CCL ProtocolParams shape.
 PROTOCOL_PARAMS = {
-    "min_fee_a": 44, "min_fee_b": 155381, "max_tx_size": 16384,
-    "key_deposit": "2000000", "pool_deposit": "500000000",
-    "coins_per_utxo_size": "4310", "max_val_size": "5000",
-    "max_tx_ex_mem": "10000000", "max_tx_ex_steps": "10000000000",
-    "price_mem": 0.0577, "price_step": 0.0000721, "collateral_percent": 150,
+    "min_fee_a": 44,
+    "min_fee_b": 155381,
+    "max_tx_size": 16384,
+    "key_deposit": "2000000",
+    "pool_deposit": "500000000",
+    "coins_per_utxo_size": "4310",
+    "max_val_size": "5000",
+    "max_tx_ex_mem": "10000000",
+    "max_tx_ex_steps": "10000000000",
+    "price_mem": 0.0577,
+    "price_step": 0.0000721,
+    "collateral_percent": 150,
     "max_collateral_inputs": 3,
 }
 
 
 def utxos_for(address, lovelace=100_000_000, tx_hash="a" * 64):
-    return [{"tx_hash": tx_hash, "output_index": 0, "address": address,
-             "amount": [{"unit": "lovelace", "quantity": str(lovelace)}]}]
+    return [
+        {
+            "tx_hash": tx_hash,
+            "output_index": 0,
+            "address": address,
+            "amount": [{"unit": "lovelace", "quantity": str(lovelace)}],
+        }
+    ]
 
 
 def payment_plan(sender, receiver, lovelace=5_000_000):
     """A one-payment TxPlan as a dict (QuickTx.build accepts dicts and YAML text)."""
-    return {"version": 1.0, "transaction": [{"tx": {
-        "from": sender,
-        "intents": [{"type": "payment", "address": receiver,
-                     "amounts": [{"unit": "lovelace", "quantity": str(lovelace)}]}]}}]}
+    return {
+        "version": 1.0,
+        "transaction": [
+            {
+                "tx": {
+                    "from": sender,
+                    "intents": [
+                        {
+                            "type": "payment",
+                            "address": receiver,
+                            "amounts": [{"unit": "lovelace", "quantity": str(lovelace)}],
+                        }
+                    ],
+                }
+            }
+        ],
+    }
 
 
 def payment_plan_yaml(sender, receiver, lovelace=5_000_000):

@@ -1,12 +1,20 @@
 """Every public method of every namespace against the real libccl: success and error paths."""
+
 import hashlib
 import json
 
 import pytest
+from fixtures import (
+    MNEMONIC_12,
+    MNEMONIC_15,
+    MNEMONIC_24,
+    PROTOCOL_PARAMS,
+    payment_plan,
+    payment_plan_yaml,
+    utxos_for,
+)
 
 from ccl import CclError, CclLib, Network
-from fixtures import (MNEMONIC_12, MNEMONIC_15, MNEMONIC_24, PROTOCOL_PARAMS, payment_plan,
-                      payment_plan_yaml, utxos_for)
 
 # RFC 8032 test vector 1 (public test data): secret seed and its public key.
 RFC8032_SK = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
@@ -20,6 +28,7 @@ def test_version_and_constants(lib):
 
 
 # --- crypto -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("data", ["00", "abcd", "ff" * 1000])
 def test_blake2b_matches_hashlib(lib, data):
@@ -92,6 +101,7 @@ def test_sign_errors(lib):
 
 # --- address --------------------------------------------------------------------------------
 
+
 def test_address_info_validate_bytes_roundtrip(lib, accounts):
     sender, _ = accounts
     addr = sender["base_address"]
@@ -113,8 +123,9 @@ def test_address_info_mainnet_network_id(lib):
     assert info["network_id"] == 1 and info["type"] == "Enterprise"
 
 
-@pytest.mark.parametrize("fn,arg", [("info", "addr1bogus"), ("to_bytes", "addr1bogus"),
-                                    ("from_bytes", "zz")])
+@pytest.mark.parametrize(
+    "fn,arg", [("info", "addr1bogus"), ("to_bytes", "addr1bogus"), ("from_bytes", "zz")]
+)
 def test_address_errors(lib, fn, arg):
     with pytest.raises(CclError) as e:
         getattr(lib.address, fn)(arg)
@@ -123,14 +134,22 @@ def test_address_errors(lib, fn, arg):
 
 # --- account / wallet / gov -----------------------------------------------------------------
 
+
 def test_account_from_mnemonic_shape_and_networks(lib):
     seen = set()
     for net in Network:
         acct = lib.account.from_mnemonic(MNEMONIC_24, net, 0, 0)
-        assert set(acct) == {"mnemonic", "base_address", "enterprise_address", "stake_address",
-                             "change_address"}
+        assert set(acct) == {
+            "mnemonic",
+            "base_address",
+            "enterprise_address",
+            "stake_address",
+            "change_address",
+        }
         assert acct["base_address"].startswith("addr1" if net == Network.MAINNET else "addr_test1")
-        assert acct["stake_address"].startswith("stake1" if net == Network.MAINNET else "stake_test1")
+        assert acct["stake_address"].startswith(
+            "stake1" if net == Network.MAINNET else "stake_test1"
+        )
         seen.add(acct["base_address"])
     assert len(seen) == 2  # every testnet ordinal shares on-chain network id 0
 
@@ -156,8 +175,10 @@ def test_account_keys(lib):
     pk = lib.account.get_public_key(MNEMONIC_24, Network.TESTNET)
     assert len(bytes.fromhex(sk)) == 64 and len(bytes.fromhex(pk)) == 32
     info = lib.address.info(lib.account.from_mnemonic(MNEMONIC_24, Network.TESTNET)["base_address"])
-    assert hashlib.blake2b(bytes.fromhex(pk), digest_size=28).hexdigest() == \
-        info["payment_credential_hash"]
+    assert (
+        hashlib.blake2b(bytes.fromhex(pk), digest_size=28).hexdigest()
+        == info["payment_credential_hash"]
+    )
     assert lib.account.get_public_key(MNEMONIC_24, Network.TESTNET, 0, 1) != pk
 
 
@@ -187,8 +208,10 @@ def test_drep_and_gov_keys(lib):
     drep = lib.gov.drep_key_from_mnemonic(MNEMONIC_24, Network.MAINNET)
     assert drep["drep_id"] == lib.account.get_drep_id(MNEMONIC_24, Network.MAINNET)
     assert drep["drep_id"].startswith("drep1")
-    assert hashlib.blake2b(bytes.fromhex(drep["verification_key"]), digest_size=28).hexdigest() \
+    assert (
+        hashlib.blake2b(bytes.fromhex(drep["verification_key"]), digest_size=28).hexdigest()
         == drep["verification_key_hash"]
+    )
     cold = lib.gov.committee_cold_key_from_mnemonic(MNEMONIC_24, Network.MAINNET)
     hot = lib.gov.committee_hot_key_from_mnemonic(MNEMONIC_24, Network.MAINNET)
     assert cold["id"].startswith("cc_cold1") and hot["id"].startswith("cc_hot1")
@@ -198,18 +221,25 @@ def test_drep_and_gov_keys(lib):
 def test_wallet(lib):
     w = lib.wallet.from_mnemonic(MNEMONIC_24, Network.PREPROD)
     assert set(w) == {"mnemonic", "stake_address", "addresses"}
-    assert w["addresses"][:3] == [lib.wallet.get_address(MNEMONIC_24, Network.PREPROD, i)
-                                  for i in range(3)]
+    assert w["addresses"][:3] == [
+        lib.wallet.get_address(MNEMONIC_24, Network.PREPROD, i) for i in range(3)
+    ]
     created = lib.wallet.create(Network.PREVIEW)
-    assert lib.wallet.get_address(created["mnemonic"], Network.PREVIEW, 0) == created["addresses"][0]
+    assert (
+        lib.wallet.get_address(created["mnemonic"], Network.PREVIEW, 0) == created["addresses"][0]
+    )
 
 
 # --- transactions ---------------------------------------------------------------------------
 
+
 def test_quicktx_build_dict_and_yaml_agree(lib, accounts, built_tx):
     sender, receiver = accounts
-    again = lib.quicktx.build(payment_plan_yaml(sender["base_address"], receiver["base_address"]),
-                              utxos_for(sender["base_address"]), PROTOCOL_PARAMS)
+    again = lib.quicktx.build(
+        payment_plan_yaml(sender["base_address"], receiver["base_address"]),
+        utxos_for(sender["base_address"]),
+        PROTOCOL_PARAMS,
+    )
     assert again == built_tx
     assert set(built_tx) == {"tx_cbor", "tx_hash", "fee"}
     assert lib.tx.hash(built_tx["tx_cbor"]) == built_tx["tx_hash"]
@@ -248,8 +278,9 @@ def test_sign_tx_adds_witness(lib, built_tx):
     signed = lib.account.sign_tx(MNEMONIC_24, cbor, Network.TESTNET)
     assert signed != cbor and lib.tx.hash(signed) == built_tx["tx_hash"]
     multi = lib.account.sign_tx_with_keys(MNEMONIC_24, cbor, ["payment", "stake"], Network.TESTNET)
-    assert multi == lib.account.sign_tx_with_keys(MNEMONIC_24, cbor, "payment,stake",
-                                                  Network.TESTNET)
+    assert multi == lib.account.sign_tx_with_keys(
+        MNEMONIC_24, cbor, "payment,stake", Network.TESTNET
+    )
     assert len(multi) > len(signed)
 
 
@@ -263,10 +294,13 @@ def test_tx_sign_with_secret_key_is_a_libccl_gap(lib, built_tx):
 
 # --- plutus / script ------------------------------------------------------------------------
 
+
 def test_plutus(lib):
     datum = "d87980"  # Constr 0 []
-    assert lib.plutus.data_hash(datum) == hashlib.blake2b(bytes.fromhex(datum),
-                                                          digest_size=32).hexdigest()
+    assert (
+        lib.plutus.data_hash(datum)
+        == hashlib.blake2b(bytes.fromhex(datum), digest_size=32).hexdigest()
+    )
     assert json.loads(lib.plutus.data_to_json(datum)) == {"constructor": 0, "fields": []}
     with pytest.raises(CclError):
         lib.plutus.data_hash("zz")
@@ -285,11 +319,16 @@ def test_script(lib):
     # cbor_hex carries the script-type tag (0x00, native) before the script's CBOR, and a script
     # hash is blake2b-224 over exactly that; script.hash() adds the tag itself.
     assert out["cbor_hex"].startswith("00")
-    assert out["script_hash"] == hashlib.blake2b(bytes.fromhex(out["cbor_hex"]),
-                                                 digest_size=28).hexdigest()
+    assert (
+        out["script_hash"]
+        == hashlib.blake2b(bytes.fromhex(out["cbor_hex"]), digest_size=28).hexdigest()
+    )
     assert lib.script.hash(out["cbor_hex"][2:], 0) == out["script_hash"]
     assert lib.script.hash(out["cbor_hex"][2:], 1) != out["script_hash"]
-    assert json.loads(lib.script.native_from_json(json.dumps({"type": "sig", "keyHash": key_hash}))) == out
+    assert (
+        json.loads(lib.script.native_from_json(json.dumps({"type": "sig", "keyHash": key_hash})))
+        == out
+    )
     with pytest.raises(CclError):
         lib.script.native_from_json("{not json")
     with pytest.raises(CclError):
@@ -300,6 +339,7 @@ def test_version_check_and_skip():
     # A binding/library version skew fails fast on the first CclLib of the process, unless
     # CCL_SKIP_VERSION_CHECK is set (as with the reference wrapper).
     from test_concurrency import run_child
+
     code = """
         import ccl._core as core
         core.EXPECTED_LIB_VERSION = "9.9.9"

@@ -1,12 +1,13 @@
 """Batch methods equal their serial counterparts item by item, in order, at any thread count."""
+
 import _thread
 import threading
 import time
 
 import pytest
+from fixtures import MNEMONIC_12, MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, utxos_for
 
 from ccl import CclClosedError, CclError, CclLib, Network
-from fixtures import MNEMONIC_12, MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, utxos_for
 
 THREADS = [1, 2, 3, 8]
 
@@ -40,16 +41,19 @@ def test_hash_many(lib, name, threads):
     got = getattr(lib.crypto, name + "_many")(HEX_ITEMS, threads=threads, errors="return")
     same(got, expected)
     ok = [x for x in HEX_ITEMS if len(x) % 2 == 0 and x != "xyz"]
-    assert getattr(lib.crypto, name + "_many")(ok, threads=threads) == \
-        [getattr(lib.crypto, name)(x) for x in ok]
+    assert getattr(lib.crypto, name + "_many")(ok, threads=threads) == [
+        getattr(lib.crypto, name)(x) for x in ok
+    ]
 
 
 def test_empty_and_single(lib):
     assert lib.crypto.blake2b_256_many([]) == []
     assert lib.address.validate_many([], threads=4) == []
     assert lib.crypto.blake2b_256_many(["00"]) == [lib.crypto.blake2b_256("00")]
-    assert lib.crypto.blake2b_256_many(iter(["00", "01"])) == [lib.crypto.blake2b_256("00"),
-                                                                lib.crypto.blake2b_256("01")]
+    assert lib.crypto.blake2b_256_many(iter(["00", "01"])) == [
+        lib.crypto.blake2b_256("00"),
+        lib.crypto.blake2b_256("01"),
+    ]
 
 
 def test_first_error_raises_with_its_index(lib):
@@ -65,14 +69,21 @@ def test_first_error_raises_with_its_index(lib):
 
 @pytest.mark.parametrize("threads", THREADS)
 def test_address_many(lib, accounts, threads):
-    addrs = [a[k] for a in accounts for k in ("base_address", "enterprise_address",
-                                               "stake_address", "change_address")]
+    addrs = [
+        a[k]
+        for a in accounts
+        for k in ("base_address", "enterprise_address", "stake_address", "change_address")
+    ]
     items = addrs + ["addr1bad", "", "stake1xyz"] + addrs
     same(lib.address.validate_many(items, threads=threads), serial(lib.address.validate, items))
-    same(lib.address.info_many(items, threads=threads, errors="return"),
-         serial(lib.address.info, items))
-    same(lib.address.to_bytes_many(items, threads=threads, errors="return"),
-         serial(lib.address.to_bytes, items))
+    same(
+        lib.address.info_many(items, threads=threads, errors="return"),
+        serial(lib.address.info, items),
+    )
+    same(
+        lib.address.to_bytes_many(items, threads=threads, errors="return"),
+        serial(lib.address.to_bytes, items),
+    )
 
 
 @pytest.mark.parametrize("threads", [1, 2])
@@ -84,8 +95,11 @@ def test_sign_and_verify_many(lib, threads):
     same(sigs, serial(lambda m: lib.crypto.sign(m, sk), messages))
     triples = [(s, m, pk) for s, m in zip(sigs[:-1], messages)]
     triples += [(sigs[0], messages[1], pk), ("00", "00", "00")]
-    assert lib.crypto.verify_many(triples, threads=threads) == \
-        [lib.crypto.verify(*t) for t in triples] == [True] * 50 + [False, False]
+    assert (
+        lib.crypto.verify_many(triples, threads=threads)
+        == [lib.crypto.verify(*t) for t in triples]
+        == [True] * 50 + [False, False]
+    )
     with pytest.raises(TypeError):
         lib.crypto.verify_many([("a", "b")])
 
@@ -107,10 +121,12 @@ def test_account_from_mnemonic_many(lib):
 
 
 def test_iter_addresses_is_lazy_and_equal(lib):
-    it = lib.wallet.iter_addresses(MNEMONIC_12, Network.MAINNET, start=10, count=5, chunk=2,
-                                   threads=2)
-    assert list(it) == [lib.wallet.get_address(MNEMONIC_12, Network.MAINNET, i)
-                        for i in range(10, 15)]
+    it = lib.wallet.iter_addresses(
+        MNEMONIC_12, Network.MAINNET, start=10, count=5, chunk=2, threads=2
+    )
+    assert list(it) == [
+        lib.wallet.get_address(MNEMONIC_12, Network.MAINNET, i) for i in range(10, 15)
+    ]
     with pytest.raises(ValueError):
         lib.wallet.iter_addresses(MNEMONIC_12, 0, start=2**31 - 2, count=5)
 
@@ -119,8 +135,10 @@ def test_tx_and_quicktx_many(lib, accounts, built_tx):
     sender, receiver = accounts
     txs = [built_tx["tx_cbor"], "00", built_tx["tx_cbor"]]
     same(lib.tx.hash_many(txs, threads=2, errors="return"), serial(lib.tx.hash, txs))
-    plans = [payment_plan(sender["base_address"], receiver["base_address"], q)
-             for q in (2_000_000, 3_000_000, 500_000_000)]
+    plans = [
+        payment_plan(sender["base_address"], receiver["base_address"], q)
+        for q in (2_000_000, 3_000_000, 500_000_000)
+    ]
     utxos = utxos_for(sender["base_address"])
     got = lib.quicktx.build_many(plans, utxos, PROTOCOL_PARAMS, threads=2, errors="return")
     assert got[:2] == [lib.quicktx.build(p, utxos, PROTOCOL_PARAMS) for p in plans[:2]]
@@ -150,7 +168,9 @@ def test_cancel_event_stops_a_batch_promptly(lib):
     with pytest.raises(KeyboardInterrupt):
         lib.wallet.get_addresses(MNEMONIC_12, 0, range(2000), threads=2, cancel=cancel)
     assert time.monotonic() - t0 < 0.5 + 1.5
-    assert lib.crypto.blake2b_256_many(["00"] * 10, threads=2) == [lib.crypto.blake2b_256("00")] * 10
+    assert (
+        lib.crypto.blake2b_256_many(["00"] * 10, threads=2) == [lib.crypto.blake2b_256("00")] * 10
+    )
 
 
 @pytest.mark.parametrize("threads", [1, 2])
@@ -161,8 +181,9 @@ def test_ctrl_c_stops_a_batch_promptly(lib, threads):
         lib.wallet.get_addresses(MNEMONIC_12, 0, range(2000), threads=threads)
     assert time.monotonic() - t0 < 0.5 + 1.5
     assert threading.active_count() <= 2  # no leaked workers (the Timer may still be finishing)
-    assert lib.wallet.get_addresses(MNEMONIC_12, 0, [0], threads=threads) == \
-        [lib.wallet.get_address(MNEMONIC_12, 0, 0)]
+    assert lib.wallet.get_addresses(MNEMONIC_12, 0, [0], threads=threads) == [
+        lib.wallet.get_address(MNEMONIC_12, 0, 0)
+    ]
 
 
 def test_close_mid_batch(lib):
@@ -181,9 +202,9 @@ def test_iter_blake2b_256_is_lazy_and_equal(lib):
             yield format(k, "04x")
 
     it = lib.crypto.iter_blake2b_256(source(), chunk=10, threads=2)
-    assert consumed == []                 # nothing is read before the first next()
+    assert consumed == []  # nothing is read before the first next()
     first = next(it)
-    assert len(consumed) == 10            # one chunk at a time
+    assert len(consumed) == 10  # one chunk at a time
     rest = list(it)
     assert [first] + rest == [lib.crypto.blake2b_256(format(k, "04x")) for k in range(25)]
     with pytest.raises(ValueError):

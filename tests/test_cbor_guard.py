@@ -7,33 +7,35 @@ still reach libccl unchanged:
   which silently changes every later encoding (signed transactions, datum hashes) and, as the tags
   pile up, ends in a stack overflow that aborts the process (found by the 200,000-case fuzz run).
 """
+
 import json
 import subprocess
 import sys
 
 import cbor2
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from fixtures import MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, payment_plan_yaml, utxos_for
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_concurrency import HERE, run_child
+from test_dropin import reference_python
 
 from ccl import CclError
 from ccl._core import _cbor_verdict
-from fixtures import MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, payment_plan_yaml, utxos_for
-from test_concurrency import HERE, run_child
-from test_dropin import reference_python
 
 LIMIT = 1024
 
 
 def nested_arrays(depth):
-    return "81" * depth + "00"        # [[[...[0]...]]]
+    return "81" * depth + "00"  # [[[...[0]...]]]
 
 
 def nested_maps(depth):
-    return "a100" * depth + "00"      # {0: {0: ... 0}}
+    return "a100" * depth + "00"  # {0: {0: ... 0}}
 
 
 def nested_tags(depth):
-    return "d818" * depth + "00"      # 24(24(...(0)))
+    return "d818" * depth + "00"  # 24(24(...(0)))
 
 
 def nested_indefinite(depth):
@@ -63,15 +65,18 @@ def test_strings_and_byte_strings_are_skipped(lib):
     assert len(lib.plutus.data_hash(bstr)) == 64
 
 
-@pytest.mark.parametrize("call", [
-    lambda lib, x: lib.tx.hash(x),
-    lambda lib, x: lib.tx.to_json(x),
-    lambda lib, x: lib.tx.deserialize(x),
-    lambda lib, x: lib.tx.hash_many([x]),
-    lambda lib, x: lib.tx.sign_with_secret_key(x, "00"),
-    lambda lib, x: lib.plutus.data_to_json(x),
-    lambda lib, x: lib.script.hash(x),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib, x: lib.tx.hash(x),
+        lambda lib, x: lib.tx.to_json(x),
+        lambda lib, x: lib.tx.deserialize(x),
+        lambda lib, x: lib.tx.hash_many([x]),
+        lambda lib, x: lib.tx.sign_with_secret_key(x, "00"),
+        lambda lib, x: lib.plutus.data_to_json(x),
+        lambda lib, x: lib.script.hash(x),
+    ],
+)
 def test_every_cbor_argument_is_guarded(lib, call):
     with pytest.raises(ValueError, match="nests CBOR"):
         call(lib, nested_arrays(100_000))
@@ -92,24 +97,35 @@ def test_guard_on_account_sign_tx(lib):
 # Tags on cbor-java's singletons.
 
 TAGGED_SINGLETONS = [
-    "d90102f6",          # 258(null): the shape the fuzz run hit (a "set" tag on null)
-    "c0f5", "c0f4", "c0f7",
-    "c0c1f6",            # a chain of tags
-    "82c0f601",          # inside an array
-    "a1c0f601",          # as a map key
-    "9fc0ff",            # on "break" inside an indefinite array
-    "82c0ff01",          # on "break" where no break belongs: libccl still tags the singleton
-    "83c0f6",            # truncated after the tagged null: decoded (and tagged) before the error
-    "00c0f6",            # second item of a CBOR sequence
-    "8bccf6",            # in an array announcing more items than follow (found by the fuzz run)
-    "ffc0f6",            # after a stray "break", which libccl reads as an item
-    "82ffc0f6",          # the same inside a definite array
-    "0xc0f6",            # behind the "0x" prefix libccl's hex decoder skips
+    "d90102f6",  # 258(null): the shape the fuzz run hit (a "set" tag on null)
+    "c0f5",
+    "c0f4",
+    "c0f7",
+    "c0c1f6",  # a chain of tags
+    "82c0f601",  # inside an array
+    "a1c0f601",  # as a map key
+    "9fc0ff",  # on "break" inside an indefinite array
+    "82c0ff01",  # on "break" where no break belongs: libccl still tags the singleton
+    "83c0f6",  # truncated after the tagged null: decoded (and tagged) before the error
+    "00c0f6",  # second item of a CBOR sequence
+    "8bccf6",  # in an array announcing more items than follow (found by the fuzz run)
+    "ffc0f6",  # after a stray "break", which libccl reads as an item
+    "82ffc0f6",  # the same inside a definite array
+    "0xc0f6",  # behind the "0x" prefix libccl's hex decoder skips
 ]
 
 # Tagged values that cbor-java decodes into fresh objects, so libccl may see them.
-TAGGED_FRESH = ["c0f0", "c0f820", "c0f814", "c0f97e00", "c0fb3ff0000000000000", "c000", "c080",
-                "d87980", "d9010280"]
+TAGGED_FRESH = [
+    "c0f0",
+    "c0f820",
+    "c0f814",
+    "c0f97e00",
+    "c0fb3ff0000000000000",
+    "c000",
+    "c080",
+    "d87980",
+    "d9010280",
+]
 
 
 @pytest.mark.parametrize("hexed", TAGGED_SINGLETONS)
@@ -145,8 +161,9 @@ def test_cbor_fields_inside_structured_arguments_are_scanned(lib, accounts):
     addr = accounts[0]["base_address"]
     where = r"\['transaction'\]\[0\]\['tx'\]\['intents'\]\[0\]\['datum_hex'\]"
     with pytest.raises(ValueError, match="^txplan_yaml" + where + " has a CBOR tag"):
-        lib.quicktx.build(_plan_with("datum_hex", "d8799fc0f6ff", addr), utxos_for(addr),
-                          PROTOCOL_PARAMS)
+        lib.quicktx.build(
+            _plan_with("datum_hex", "d8799fc0f6ff", addr), utxos_for(addr), PROTOCOL_PARAMS
+        )
     yaml_text = payment_plan_yaml(addr, addr) + "          datum_hex: d8799fc0f6ff\n"
     with pytest.raises(ValueError, match="^txplan_yaml" + where):
         lib.quicktx.build(yaml_text, utxos_for(addr), PROTOCOL_PARAMS)
@@ -157,8 +174,9 @@ def test_cbor_fields_inside_structured_arguments_are_scanned(lib, accounts):
     with pytest.raises(ValueError, match=r"^tx_json\['witnessSet'\].*\['cborHex'\] has"):
         lib.tx.from_json('{"witnessSet": {"plutusV2Scripts": [{"cbor\\u0048ex": "c0f5"}]}}')
     with pytest.raises(ValueError, match=r"^plans\[1\]"):
-        lib.quicktx.build_many([payment_plan(addr, addr), yaml_text], utxos_for(addr),
-                               PROTOCOL_PARAMS)
+        lib.quicktx.build_many(
+            [payment_plan(addr, addr), yaml_text], utxos_for(addr), PROTOCOL_PARAMS
+        )
     utxos = utxos_for(addr)
     utxos[0]["inline_datum"] = "d90102f6"
     with pytest.raises(ValueError, match=r"^utxos\[0\]\['inline_datum'\] has a CBOR tag"):
@@ -168,8 +186,9 @@ def test_cbor_fields_inside_structured_arguments_are_scanned(lib, accounts):
         with pytest.raises(ValueError, match=r"^tx_json\['witnessSet'\].*\['cborHex'\] has"):
             lib.tx.from_json(arg)
     with pytest.raises(ValueError, match="nests CBOR deeper"):
-        lib.quicktx.build(_plan_with("datum_hex", nested_arrays(5000), addr), utxos_for(addr),
-                          PROTOCOL_PARAMS)
+        lib.quicktx.build(
+            _plan_with("datum_hex", nested_arrays(5000), addr), utxos_for(addr), PROTOCOL_PARAMS
+        )
     # Depth is checked in any field: only CBOR nests 1,024 levels.
     utxos = utxos_for(addr)
     utxos[0]["anything"] = nested_arrays(5000)
@@ -184,10 +203,11 @@ def test_hash_fields_are_not_mistaken_for_cbor(lib, accounts):
     # libccl. Only the fields libccl decodes as CBOR get the tag check.
     addr = accounts[0]["base_address"]
     tx_hash = "c0f6" + "ab" * 30
-    built = lib.quicktx.build(payment_plan(addr, addr), utxos_for(addr, tx_hash=tx_hash),
-                              PROTOCOL_PARAMS)
+    built = lib.quicktx.build(
+        payment_plan(addr, addr), utxos_for(addr, tx_hash=tx_hash), PROTOCOL_PARAMS
+    )
     assert tx_hash in built["tx_cbor"]
-    plan = _plan_with("datum_hex", "d87980", addr)          # a real datum still builds
+    plan = _plan_with("datum_hex", "d87980", addr)  # a real datum still builds
     assert "d87980" in lib.quicktx.build(plan, utxos_for(addr), PROTOCOL_PARAMS)["tx_cbor"]
 
 
@@ -237,19 +257,26 @@ def test_libccl_itself_is_poisoned_by_a_tagged_null():
     # libccl release fixes this, this test fails: keep the guard (older libccl) but say so.
     script = PROBE.replace("sys.argv[1]", repr(json.dumps(["d90102f6"])))
     env = {"PYTHONPATH": HERE, "PATH": "/usr/bin:/bin"}
-    proc = subprocess.run([reference_python(), "-c", script], capture_output=True, text=True,
-                          timeout=600, env=env, cwd="/")
+    proc = subprocess.run(
+        [reference_python(), "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        cwd="/",
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert not result["same"], result
-    assert result["tail"].endswith("d90102f6"), result   # null now encodes as 258(null)
+    assert result["tail"].endswith("d90102f6"), result  # null now encodes as 258(null)
 
 
 def test_random_tagged_cbor_is_refused_exactly_when_it_tags_a_singleton():
     # Property-based, in a child (a miss would corrupt the process's encodings): random CBOR
     # trees from cbor2 with tags anywhere; ccl refuses exactly the trees where a tag (or a chain
     # of tags) encloses None/True/False/undefined, and no later encoding changes.
-    out = run_child("""
+    out = run_child(
+        """
         import cbor2
         from hypothesis import HealthCheck, given, settings, strategies as st
         from ccl import CclError, CclLib
@@ -306,15 +333,20 @@ def test_random_tagged_cbor_is_refused_exactly_when_it_tags_a_singleton():
         assert probe() == before, "an encoding changed"
         assert seen[True] >= 20 and seen[False] >= 20, seen
         print("ok", seen)
-    """.replace("ADDR", repr("addr_test1qqqt0pru382hy9vjlsxv3ye02z50sfvt8xunscg5pgden77z73dpdfng2"
-                               "ctw2ekqplqgrljelz7h4dneac27nn3qx3rqqpavzj"))
-       .replace("PP", repr(PROTOCOL_PARAMS)))
+    """.replace(
+            "ADDR",
+            repr(
+                "addr_test1qqqt0pru382hy9vjlsxv3ye02z50sfvt8xunscg5pgden77z73dpdfng2"
+                "ctw2ekqplqgrljelz7h4dneac27nn3qx3rqqpavzj"
+            ),
+        ).replace("PP", repr(PROTOCOL_PARAMS))
+    )
     assert out.startswith("ok"), out
-
 
 
 # ---------------------------------------------------------------------------------------------
 # The scanner against an independent model of libccl's decoder.
+
 
 class _Found(Exception):
     pass
@@ -344,17 +376,17 @@ def reference_verdict(data, limit=LIMIT):
             if pos + k > len(data):
                 raise _Stop
             pos += k
-            return b, major, int.from_bytes(data[pos - k:pos], "big")
-        if ai == 31 and (2 <= major <= 5 or b == 0xff):
+            return b, major, int.from_bytes(data[pos - k : pos], "big")
+        if ai == 31 and (2 <= major <= 5 or b == 0xFF):
             return b, major, None
         raise _Stop
 
     def item(depth, tagged):
         nonlocal pos
         b, major, arg = head()
-        if tagged and (0xf4 <= b <= 0xf7 or b == 0xff):
+        if tagged and (0xF4 <= b <= 0xF7 or b == 0xFF):
             raise _Found("tagged")
-        if b == 0xff:
+        if b == 0xFF:
             return "break"
         if major in (2, 3) and arg is not None:
             if arg > len(data) - pos:
@@ -368,7 +400,7 @@ def reference_verdict(data, limit=LIMIT):
         elif major in (4, 5) and arg:
             if depth + 1 > limit:
                 raise _Found("deep")
-            for _ in range(arg * (2 if major == 5 else 1)):   # ends at the input's end (_Stop)
+            for _ in range(arg * (2 if major == 5 else 1)):  # ends at the input's end (_Stop)
                 item(depth + 1, False)
         elif major == 6:
             if depth + 1 > limit:
@@ -386,33 +418,59 @@ def reference_verdict(data, limit=LIMIT):
     return "ok"
 
 
-_leaves = st.one_of(st.sampled_from([None, True, False, cbor2.undefined]),
-                    st.integers(-2**64, 2**64 - 1), st.binary(max_size=4), st.text(max_size=3))
-_trees = st.recursive(_leaves, lambda c: st.one_of(
-    st.lists(c, max_size=4), st.dictionaries(st.integers(0, 9), c, max_size=3),
-    st.builds(cbor2.CBORTag, st.sampled_from([0, 2, 24, 121, 258]), c)), max_leaves=8)
+_leaves = st.one_of(
+    st.sampled_from([None, True, False, cbor2.undefined]),
+    st.integers(-(2**64), 2**64 - 1),
+    st.binary(max_size=4),
+    st.text(max_size=3),
+)
+_trees = st.recursive(
+    _leaves,
+    lambda c: st.one_of(
+        st.lists(c, max_size=4),
+        st.dictionaries(st.integers(0, 9), c, max_size=3),
+        st.builds(cbor2.CBORTag, st.sampled_from([0, 2, 24, 121, 258]), c),
+    ),
+    max_leaves=8,
+)
 # CBOR-shaped bytes: encoded trees cut short or followed by noise, raw bytes, and heads that
 # matter here (tags, singletons, breaks, containers announcing more than follows).
-_heads = st.sampled_from([b"\xc0", b"\xd9\x01\x02", b"\xf4", b"\xf5", b"\xf6", b"\xf7",
-                          b"\xff", b"\x9f", b"\x5f", b"\x8b", b"\xa3", b"\x82", b"\x00",
-                          b"\x41", b"\xf8\x16"])
+_heads = st.sampled_from(
+    [
+        b"\xc0",
+        b"\xd9\x01\x02",
+        b"\xf4",
+        b"\xf5",
+        b"\xf6",
+        b"\xf7",
+        b"\xff",
+        b"\x9f",
+        b"\x5f",
+        b"\x8b",
+        b"\xa3",
+        b"\x82",
+        b"\x00",
+        b"\x41",
+        b"\xf8\x16",
+    ]
+)
 _cbor_bytes = st.one_of(
     st.binary(max_size=24),
     st.lists(_heads, max_size=12).map(b"".join),
     st.tuples(_trees.map(cbor2.dumps), st.integers(0, 64), st.binary(max_size=6)).map(
-        lambda t: t[0][:t[1]] + t[2]),
+        lambda t: t[0][: t[1]] + t[2]
+    ),
 )
 
 
-@settings(max_examples=3000, deadline=None, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=3000, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(_cbor_bytes, st.booleans())
 def test_scanner_agrees_with_a_model_of_libccls_decoder(data, prefixed):
     expected = reference_verdict(data)
     verdict, offset, _ = _cbor_verdict(("0x" if prefixed else "") + data.hex())
     assert verdict == expected, data.hex()
     if verdict == "tagged":
-        assert data[offset] in (0xf4, 0xf5, 0xf6, 0xf7, 0xff), (data.hex(), offset)
+        assert data[offset] in (0xF4, 0xF5, 0xF6, 0xF7, 0xFF), (data.hex(), offset)
 
 
 def test_scanner_depth_agrees_with_the_model():

@@ -1,4 +1,5 @@
 """The ccl command end to end, as a user runs it (a subprocess), in a temporary directory."""
+
 import csv
 import io
 import json
@@ -8,14 +9,20 @@ import subprocess
 import sys
 
 import pytest
+from fixtures import MNEMONIC_12, MNEMONIC_24
 
 from ccl import Network
-from fixtures import MNEMONIC_12, MNEMONIC_24
 
 
 def ccl(*args, cwd, stdin=None, check=True):
-    proc = subprocess.run([sys.executable, "-m", "ccl", *args], cwd=cwd, input=stdin,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ccl", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if check:
         assert proc.returncode == 0, proc.stderr
     return proc
@@ -30,6 +37,7 @@ def phrase_file(tmp_path):
 
 def test_version(tmp_path):
     import ccl as pkg
+
     assert ccl("--version", cwd=tmp_path).stdout.strip() == f"ccl {pkg.__version__}"
 
 
@@ -56,64 +64,131 @@ def test_first_run_creates_a_private_phrase_file(tmp_path, lib):
 
 @pytest.mark.parametrize("engine", ["native", "libccl"])
 def test_mnemonic_file_matches_libccl(tmp_path, phrase_file, lib, engine):
-    out = ccl("addresses", "--mnemonic-file", str(phrase_file), "--network", "mainnet",
-              "--count", "3", "--start", "4", "--engine", engine, cwd=tmp_path).stdout.split()
+    out = ccl(
+        "addresses",
+        "--mnemonic-file",
+        str(phrase_file),
+        "--network",
+        "mainnet",
+        "--count",
+        "3",
+        "--start",
+        "4",
+        "--engine",
+        engine,
+        cwd=tmp_path,
+    ).stdout.split()
     assert out == [lib.wallet.get_address(MNEMONIC_24, Network.MAINNET, i) for i in (4, 5, 6)]
 
 
 def test_formats_carry_index_and_path(tmp_path, phrase_file, lib):
-    common = ["--mnemonic-file", str(phrase_file), "--network", "preview", "--account", "2",
-              "--kind", "enterprise", "--start", "7", "--count", "3"]
-    rows = list(csv.DictReader(io.StringIO(ccl("addresses", *common, "--format", "csv",
-                                               cwd=tmp_path).stdout)))
+    common = [
+        "--mnemonic-file",
+        str(phrase_file),
+        "--network",
+        "preview",
+        "--account",
+        "2",
+        "--kind",
+        "enterprise",
+        "--start",
+        "7",
+        "--count",
+        "3",
+    ]
+    rows = list(
+        csv.DictReader(
+            io.StringIO(ccl("addresses", *common, "--format", "csv", cwd=tmp_path).stdout)
+        )
+    )
     assert [r["index"] for r in rows] == ["7", "8", "9"]
     assert rows[0]["path"] == "m/1852'/1815'/2'/0/7"
     expected = lib.account.from_mnemonic(MNEMONIC_24, Network.PREVIEW, 2, 8)["enterprise_address"]
     assert rows[1]["address"] == expected
-    jl = [json.loads(x) for x in ccl("addresses", *common, "--format", "jsonl",
-                                     cwd=tmp_path).stdout.splitlines()]
-    assert [(j["index"], j["path"], j["address"]) for j in jl] == \
-        [(int(r["index"]), r["path"], r["address"]) for r in rows]
+    jl = [
+        json.loads(x)
+        for x in ccl("addresses", *common, "--format", "jsonl", cwd=tmp_path).stdout.splitlines()
+    ]
+    assert [(j["index"], j["path"], j["address"]) for j in jl] == [
+        (int(r["index"]), r["path"], r["address"]) for r in rows
+    ]
 
 
 def test_internal_role_and_stdin(tmp_path, lib):
-    out = ccl("addresses", "--mnemonic-stdin", "--network", "testnet", "--role", "internal",
-              "--count", "2", cwd=tmp_path, stdin=MNEMONIC_12 + "\n").stdout.split()
+    out = ccl(
+        "addresses",
+        "--mnemonic-stdin",
+        "--network",
+        "testnet",
+        "--role",
+        "internal",
+        "--count",
+        "2",
+        cwd=tmp_path,
+        stdin=MNEMONIC_12 + "\n",
+    ).stdout.split()
     assert out[0] == lib.account.from_mnemonic(MNEMONIC_12, Network.TESTNET)["change_address"]
     assert len(set(out)) == 2
 
 
 def test_watch_only_account_key(tmp_path, phrase_file, lib):
     from ccl.hd import AccountKey
+
     with AccountKey.from_mnemonic(MNEMONIC_24, 0) as key:
         xvk = key.public_key().to_bech32()
-    out = ccl("addresses", "--account-key", xvk, "--network", "mainnet", "--count", "2",
-              cwd=tmp_path).stdout.split()
+    out = ccl(
+        "addresses", "--account-key", xvk, "--network", "mainnet", "--count", "2", cwd=tmp_path
+    ).stdout.split()
     assert out == [lib.wallet.get_address(MNEMONIC_24, Network.MAINNET, i) for i in (0, 1)]
     assert not (tmp_path / "ccl-wallet-phrase.txt").exists()
 
 
 def test_large_run_is_unique_and_atomic(tmp_path, phrase_file):
-    ccl("addresses", "--mnemonic-file", str(phrase_file), "--network", "mainnet",
-        "--count", "20000", "--out", "big.txt", cwd=tmp_path)
+    ccl(
+        "addresses",
+        "--mnemonic-file",
+        str(phrase_file),
+        "--network",
+        "mainnet",
+        "--count",
+        "20000",
+        "--out",
+        "big.txt",
+        cwd=tmp_path,
+    )
     lines = (tmp_path / "big.txt").read_text().splitlines()
     assert len(lines) == 20000 == len(set(lines))
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".partial")]
 
 
-@pytest.mark.parametrize("args,needle", [
-    (["--mnemonic-file", "missing.txt", "--network", "mainnet"], "cannot read"),
-    (["--mnemonic-stdin", "--network", "mainnet"], "invalid mnemonic"),
-    (["--mnemonic-stdin", "--network", "moon"], "invalid choice"),
-    (["--mnemonic-stdin", "--network", "mainnet", "--count", "0"], "must be > 0"),
-    (["--mnemonic-stdin", "--network", "mainnet", "--count", "-5"], "must be >= 0"),
-    (["--mnemonic-stdin", "--network", "mainnet", "--start", str(2**31 - 1), "--count", "2"],
-     "2**31"),
-    (["--account-key", "acct_xvk1notakey", "--network", "mainnet"], "invalid --account-key"),
-    (["--mnemonic-stdin", "--engine", "libccl", "--role", "internal", "--network", "preview"],
-     "external addresses only"),
-    (["--mnemonic-stdin"], "--network"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--mnemonic-file", "missing.txt", "--network", "mainnet"], "cannot read"),
+        (["--mnemonic-stdin", "--network", "mainnet"], "invalid mnemonic"),
+        (["--mnemonic-stdin", "--network", "moon"], "invalid choice"),
+        (["--mnemonic-stdin", "--network", "mainnet", "--count", "0"], "must be > 0"),
+        (["--mnemonic-stdin", "--network", "mainnet", "--count", "-5"], "must be >= 0"),
+        (
+            ["--mnemonic-stdin", "--network", "mainnet", "--start", str(2**31 - 1), "--count", "2"],
+            "2**31",
+        ),
+        (["--account-key", "acct_xvk1notakey", "--network", "mainnet"], "invalid --account-key"),
+        (
+            [
+                "--mnemonic-stdin",
+                "--engine",
+                "libccl",
+                "--role",
+                "internal",
+                "--network",
+                "preview",
+            ],
+            "external addresses only",
+        ),
+        (["--mnemonic-stdin"], "--network"),
+    ],
+)
 def test_bad_input_exits_non_zero_with_one_line(tmp_path, args, needle):
     stdin = "zebra " * 11 + "quartz\n"
     proc = ccl("addresses", *args, cwd=tmp_path, stdin=stdin, check=False)

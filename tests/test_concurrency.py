@@ -3,6 +3,7 @@
 Each scenario that could abort or hang the interpreter runs in a child Python process, so that a
 GraalVM abort shows up as a failed test instead of killing the test run.
 """
+
 import os
 import subprocess
 import sys
@@ -28,17 +29,27 @@ def child(code, timeout=180, env=None, stdin=None):
         with open(script, "w") as f:
             f.write(textwrap.dedent(code))
         try:
-            return subprocess.run([sys.executable, script], capture_output=True, text=True,
-                                  timeout=timeout, env=full_env, input=stdin)
+            return subprocess.run(
+                [sys.executable, script],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env=full_env,
+                input=stdin,
+            )
         except subprocess.TimeoutExpired as e:
-            pytest.fail(f"child hung for more than {timeout} s\nstdout:\n{e.stdout}\n"
-                        f"stderr:\n{(e.stderr or '')[-3000:]}")
+            pytest.fail(
+                f"child hung for more than {timeout} s\nstdout:\n{e.stdout}\n"
+                f"stderr:\n{(e.stderr or '')[-3000:]}"
+            )
 
 
 def run_child(code, timeout=180, env=None):
     """child(), returning its stdout; fails on a crash, hang or non-zero exit."""
     proc = child(code, timeout, env)
-    assert proc.returncode == 0, f"child exited {proc.returncode}\n{proc.stdout}\n{proc.stderr[-3000:]}"
+    assert proc.returncode == 0, (
+        f"child exited {proc.returncode}\n{proc.stdout}\n{proc.stderr[-3000:]}"
+    )
     return proc.stdout
 
 
@@ -112,8 +123,8 @@ def test_short_lived_threads_are_detached():
     """)
     fields = out.split()
     growth_kb, attached = int(fields[1]), int(fields[3])
-    assert attached == 1, out          # only the main thread is still attached
-    assert growth_kb < 4 * 1024, out   # "a few MB" at most
+    assert attached == 1, out  # only the main thread is still attached
+    assert growth_kb < 4 * 1024, out  # "a few MB" at most
 
 
 def test_close_racing_busy_threads():
@@ -134,6 +145,7 @@ def test_close_racing_busy_threads():
         t.start()
     go.set()
     import time
+
     time.sleep(0.2)
     handle.close()
     for t in threads:
@@ -143,7 +155,8 @@ def test_close_racing_busy_threads():
 
 
 def test_interpreter_exits_cleanly_with_attached_workers():
-    out = run_child("""
+    out = run_child(
+        """
         import threading
         from ccl import CclLib
         lib = CclLib()
@@ -154,7 +167,9 @@ def test_interpreter_exits_cleanly_with_attached_workers():
         for _ in range(4):
             threading.Thread(target=spin, daemon=True).start()
         print("bye")
-    """, timeout=60)
+    """,
+        timeout=60,
+    )
     assert "bye" in out
 
 
@@ -174,7 +189,8 @@ def test_isolate_heap_option_is_honoured():
 
 @pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
 def test_multiprocessing_start_methods(method):
-    out = run_child(f"""
+    out = run_child(
+        f"""
         import multiprocessing as mp
         from ccl import CclLib
         def work(k):
@@ -185,5 +201,7 @@ def test_multiprocessing_start_methods(method):
             with mp.get_context("{method}").Pool(2) as pool:
                 got = pool.map(work, range(8))
             print("same", got == expected)
-    """, timeout=300)
+    """,
+        timeout=300,
+    )
     assert "same True" in out

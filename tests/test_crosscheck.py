@@ -1,14 +1,19 @@
 """libccl's keys and addresses for fixed phrases, cross-checked against pycardano, an independent
 (pure Python + PyNaCl) CIP-1852 implementation. Nothing is hard-coded: both sides derive."""
+
 import pytest
+from fixtures import MNEMONIC_12, MNEMONIC_24
 
 from ccl import Network
-from fixtures import MNEMONIC_12, MNEMONIC_24
 
 pycardano = pytest.importorskip("pycardano", reason="pycardano is a test-only dependency")
 
-PC_NET = {Network.MAINNET: pycardano.Network.MAINNET, Network.TESTNET: pycardano.Network.TESTNET,
-          Network.PREPROD: pycardano.Network.TESTNET, Network.PREVIEW: pycardano.Network.TESTNET}
+PC_NET = {
+    Network.MAINNET: pycardano.Network.MAINNET,
+    Network.TESTNET: pycardano.Network.TESTNET,
+    Network.PREPROD: pycardano.Network.TESTNET,
+    Network.PREVIEW: pycardano.Network.TESTNET,
+}
 
 
 def pc_addresses(mnemonic, network, account, index):
@@ -20,7 +25,8 @@ def pc_addresses(mnemonic, network, account, index):
 
     pay, change = vkey(0, index), vkey(1, 0)
     stake = pycardano.StakeVerificationKey.from_primitive(
-        wallet.derive_from_path(f"m/1852'/1815'/{account}'/2/0").public_key)
+        wallet.derive_from_path(f"m/1852'/1815'/{account}'/2/0").public_key
+    )
     net = PC_NET[network]
     return {
         "base_address": str(pycardano.Address(pay.hash(), stake.hash(), net)),

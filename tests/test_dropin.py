@@ -1,34 +1,46 @@
 """Drop-in compatibility: the same script under the reference ctypes wrapper
 (cardano-client-lib==0.1.0rc6, in its own virtual environment: both import as ``ccl``) and
 under ccl prints identical results."""
+
 import json
 import os
 import subprocess
 import sys
 import venv
 
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 REF = "cardano-client-lib==0.1.0rc6"
 
 
 def reference_python():
-    root = os.path.join(os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")),
-                        "ccl-tests", f"ref-py{sys.version_info[0]}{sys.version_info[1]}")
+    root = os.path.join(
+        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")),
+        "ccl-tests",
+        f"ref-py{sys.version_info[0]}{sys.version_info[1]}",
+    )
     py = os.path.join(root, "bin", "python")
     marker = os.path.join(root, ".ok")
     if not os.path.exists(marker):
         venv.create(root, with_pip=True, clear=True)
-        subprocess.run([py, "-m", "pip", "install", "-q", "--disable-pip-version-check", REF],
-                       check=True, timeout=600)
+        subprocess.run(
+            [py, "-m", "pip", "install", "-q", "--disable-pip-version-check", REF],
+            check=True,
+            timeout=600,
+        )
         open(marker, "w").close()
     return py
 
 
 def run(python):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH" or python == sys.executable}
-    proc = subprocess.run([python, os.path.join(HERE, "dropin_script.py"), HERE],
-                          capture_output=True, text=True, timeout=600, env=env, cwd="/")
+    proc = subprocess.run(
+        [python, os.path.join(HERE, "dropin_script.py"), HERE],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        cwd="/",
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 

@@ -17,6 +17,7 @@ Environment:
   CCL_FUZZ_TRACE     file that receives the call about to be made (for crash reports)
   CCL_FUZZ_STATS     file that receives the number of cases per test (JSON lines)
 """
+
 import itertools
 import json
 import math
@@ -25,16 +26,16 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from fixtures import MNEMONIC_12, MNEMONIC_15, MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, utxos_for
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import ccl
 from ccl import CclClosedError, CclError, CclLib, Network, ProviderError
-from fixtures import MNEMONIC_12, MNEMONIC_15, MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, utxos_for
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -43,28 +44,44 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # derivation (a valid mnemonic costs 30-200 ms inside libccl) are capped separately.
 
 TOTAL = int(os.environ.get("CCL_FUZZ_EXAMPLES", "3000"))
-WEIGHTS = {"cheap": 0.56, "hd": 0.18, "closed": 0.05, "configure": 0.02, "evaluation": 0.12,
-           "http": 0.06, "mnemonic": 0.01}
-CAPS = {"mnemonic": 1500, "http": 20000}   # expensive groups: 30-200 ms / ~2 ms per case
+WEIGHTS = {
+    "cheap": 0.56,
+    "hd": 0.18,
+    "closed": 0.05,
+    "configure": 0.02,
+    "evaluation": 0.12,
+    "http": 0.06,
+    "mnemonic": 0.01,
+}
+CAPS = {"mnemonic": 1500, "http": 20000}  # expensive groups: 30-200 ms / ~2 ms per case
 CALL_TIMEOUT = float(os.environ.get("CCL_FUZZ_CALL_TIMEOUT", "300"))
 
 
 def budget(name):
     def raw(k):
         return max(10, int(TOTAL * WEIGHTS[k]))
+
     if name in CAPS:
         return min(raw(name), CAPS[name])
-    if name == "cheap":   # the cheap group absorbs what the capped groups leave over
+    if name == "cheap":  # the cheap group absorbs what the capped groups leave over
         return raw(name) + sum(raw(k) - budget(k) for k in CAPS)
     return raw(name)
 
 
 def fuzz_settings(name):
-    return settings(max_examples=budget(name), deadline=None, database=None, print_blob=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.filter_too_much,
-                                           HealthCheck.function_scoped_fixture,
-                                           HealthCheck.large_base_example])
+    return settings(
+        max_examples=budget(name),
+        deadline=None,
+        database=None,
+        print_blob=True,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.filter_too_much,
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.large_base_example,
+        ],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -72,7 +89,7 @@ def fuzz_settings(name):
 
 _TRACE_PATH = os.environ.get("CCL_FUZZ_TRACE")
 _trace_file = open(_TRACE_PATH, "w") if _TRACE_PATH else None
-TRACE_ROTATE = 32 * 1024 * 1024   # the trace keeps the most recent calls, not all 200,000
+TRACE_ROTATE = 32 * 1024 * 1024  # the trace keeps the most recent calls, not all 200,000
 _counts = {}
 _last_call = {"t": None, "what": ""}
 
@@ -85,6 +102,7 @@ def _short(v, limit=300):
 def trace(group, label, args, kwargs):
     """Counts the case, records the call for the watchdog and, if asked, in the trace file."""
     import time
+
     _counts[group] = _counts.get(group, 0) + 1
     _last_call["t"] = time.monotonic()
     _last_call["what"] = (group, label)
@@ -94,9 +112,14 @@ def trace(group, label, args, kwargs):
         if _trace_file.tell() > TRACE_ROTATE:
             _trace_file.seek(0)
             _trace_file.truncate()
-        _trace_file.write(f"{group}: {label}(" + ", ".join(
-            [_short(a, 20000) for a in args]
-            + [f"{k}={_short(v, 20000)}" for k, v in kwargs.items()]) + ")\n")
+        _trace_file.write(
+            f"{group}: {label}("
+            + ", ".join(
+                [_short(a, 20000) for a in args]
+                + [f"{k}={_short(v, 20000)}" for k, v in kwargs.items()]
+            )
+            + ")\n"
+        )
         _trace_file.flush()
 
 
@@ -116,13 +139,16 @@ def _hang_watchdog():
     # the call, and kill the process (exit 70).
     import faulthandler
     import time
+
     stop = threading.Event()
 
     def watch():
         while not stop.wait(1.0):
             t = _last_call["t"]
             if t is not None and time.monotonic() - t > CALL_TIMEOUT:
-                sys.stderr.write(f"\nfuzz: a call hung for {CALL_TIMEOUT} s: {_last_call['what']}\n")
+                sys.stderr.write(
+                    f"\nfuzz: a call hung for {CALL_TIMEOUT} s: {_last_call['what']}\n"
+                )
                 faulthandler.dump_traceback(all_threads=True)
                 os._exit(70)
 
@@ -135,7 +161,7 @@ def _hang_watchdog():
 
 @pytest.fixture(autouse=True)
 def _idle_between_tests():
-    _last_call["t"] = None     # time between tests (fixtures, shrinking reports) is not a call
+    _last_call["t"] = None  # time between tests (fixtures, shrinking reports) is not a call
     yield
     _last_call["t"] = None
 
@@ -158,13 +184,17 @@ def known_bug(exc, label, kwargs):
 # ---------------------------------------------------------------------------------------------
 # Seeds: valid values from libccl itself (computed once, lazily).
 
-@lru_cache(maxsize=None)
+
+@cache
 def seeds():
     lib = CclLib()
     a24 = lib.account.from_mnemonic(MNEMONIC_24, Network.TESTNET)
     a12 = lib.account.from_mnemonic(MNEMONIC_12, Network.MAINNET, 1, 2)
-    addrs = [a[k] for a in (a24, a12) for k in ("base_address", "enterprise_address",
-                                                 "stake_address", "change_address")]
+    addrs = [
+        a[k]
+        for a in (a24, a12)
+        for k in ("base_address", "enterprise_address", "stake_address", "change_address")
+    ]
     plan = payment_plan(a24["base_address"], a12["base_address"])
     utxos = utxos_for(a24["base_address"])
     tx = lib.quicktx.build(plan, utxos, PROTOCOL_PARAMS)["tx_cbor"]
@@ -173,58 +203,152 @@ def seeds():
     pk = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
     sig = lib.crypto.sign("abcd", sk)
     key_hash = lib.address.info(a24["base_address"]).get("payment_credential_hash") or "00" * 28
-    native = {"type": "all", "scripts": [{"type": "sig", "keyHash": "1c" * 28},
-                                         {"type": "after", "slot": 100}]}
+    native = {
+        "type": "all",
+        "scripts": [{"type": "sig", "keyHash": "1c" * 28}, {"type": "after", "slot": 100}],
+    }
     script = json.loads(lib.script.native_from_json(native))
     from ccl.hd import AccountKey
+
     with AccountKey.from_mnemonic(MNEMONIC_24) as key:
         xvk = key.public_key().to_bech32()
         xpub = key.public_key().to_bytes()
-    hexes = ["", "00", "abcd", "d87980", "d8799f01ff", "a0", "80", "f6", sk, pk, sig, tx, signed,
-             script["cbor_hex"], lib.address.to_bytes(addrs[0]), "0" * 128, "ff" * 200]
+    hexes = [
+        "",
+        "00",
+        "abcd",
+        "d87980",
+        "d8799f01ff",
+        "a0",
+        "80",
+        "f6",
+        sk,
+        pk,
+        sig,
+        tx,
+        signed,
+        script["cbor_hex"],
+        lib.address.to_bytes(addrs[0]),
+        "0" * 128,
+        "ff" * 200,
+    ]
     return {
-        "addrs": addrs + ["addr1", "stake1", "addr_test1qqq", lib.account.get_drep_id(
-            MNEMONIC_24, 0), xvk, ""],
-        "hexes": hexes, "sk": sk, "pk": pk, "sig": sig, "tx": tx, "key_hash": key_hash,
-        "json": [native, {"type": "sig", "keyHash": "00"}, {"type": "any", "scripts": []},
-                 {"type": "atLeast", "required": 2, "scripts": []}, {"constructor": 0,
-                 "fields": [{"int": 42}, {"bytes": "cafe"}, {"list": []}]},
-                 {"int": 2**80}, {"map": [{"k": {"int": 1}, "v": {"bytes": ""}}]},
-                 lib.tx.to_json(tx), lib.tx.deserialize(tx), {}, []],
-        "plans": [plan, payment_plan(a24["base_address"], "addr1bad"),
-                  payment_plan(a24["base_address"], a12["base_address"], 10**15),
-                  "version: 1.0\ntransaction: []\n", "version: 1.0\n", "- - -", ": :"],
+        "addrs": addrs
+        + ["addr1", "stake1", "addr_test1qqq", lib.account.get_drep_id(MNEMONIC_24, 0), xvk, ""],
+        "hexes": hexes,
+        "sk": sk,
+        "pk": pk,
+        "sig": sig,
+        "tx": tx,
+        "key_hash": key_hash,
+        "json": [
+            native,
+            {"type": "sig", "keyHash": "00"},
+            {"type": "any", "scripts": []},
+            {"type": "atLeast", "required": 2, "scripts": []},
+            {"constructor": 0, "fields": [{"int": 42}, {"bytes": "cafe"}, {"list": []}]},
+            {"int": 2**80},
+            {"map": [{"k": {"int": 1}, "v": {"bytes": ""}}]},
+            lib.tx.to_json(tx),
+            lib.tx.deserialize(tx),
+            {},
+            [],
+        ],
+        "plans": [
+            plan,
+            payment_plan(a24["base_address"], "addr1bad"),
+            payment_plan(a24["base_address"], a12["base_address"], 10**15),
+            "version: 1.0\ntransaction: []\n",
+            "version: 1.0\n",
+            "- - -",
+            ": :",
+        ],
         "utxos": [utxos, [], utxos_for(a24["base_address"], 1)],
         "pp": [PROTOCOL_PARAMS, {}, dict(PROTOCOL_PARAMS, min_fee_a="x")],
         "mnemonics": [MNEMONIC_12, MNEMONIC_24],
-        "near_mnemonics": [MNEMONIC_15, "zoo abandon zoo", MNEMONIC_12.upper(), " " + MNEMONIC_24,
-                           MNEMONIC_12.replace(" ", "\u3000"), MNEMONIC_12 + " " + MNEMONIC_12],
-        "xvk": xvk, "xpub": xpub,
+        "near_mnemonics": [
+            MNEMONIC_15,
+            "zoo abandon zoo",
+            MNEMONIC_12.upper(),
+            " " + MNEMONIC_24,
+            MNEMONIC_12.replace(" ", "\u3000"),
+            MNEMONIC_12 + " " + MNEMONIC_12,
+        ],
+        "xvk": xvk,
+        "xpub": xpub,
     }
 
 
 # ---------------------------------------------------------------------------------------------
 # Strategies
 
-SPECIAL_CHARS = ["\x00", "\ud800", "\udfff", "\udc80", "\uffff", "\U0010ffff", "\u0301", " ",
-                 "\t", "\n", "é", "€", "𝔸", "\x7f", "%s", "{}", "'", '"', "\\"]
-any_text = st.lists(st.one_of(st.characters(exclude_categories=()), st.sampled_from(SPECIAL_CHARS)),
-                    max_size=30).map("".join)
-any_int = st.one_of(st.integers(-3, 5), st.integers(), st.sampled_from(
-    [2**31 - 1, 2**31, -2**31, -2**31 - 1, 2**32, 2**63 - 1, 2**63, 2**64, -2**63 - 1, 10**30]))
-leaf = st.one_of(st.none(), st.booleans(), any_int, st.floats(), any_text, st.binary(max_size=40),
-                 st.sampled_from([float("nan"), float("inf"), -0.0, 1e308, 5e-324]))
+SPECIAL_CHARS = [
+    "\x00",
+    "\ud800",
+    "\udfff",
+    "\udc80",
+    "\uffff",
+    "\U0010ffff",
+    "\u0301",
+    " ",
+    "\t",
+    "\n",
+    "é",
+    "€",
+    "𝔸",
+    "\x7f",
+    "%s",
+    "{}",
+    "'",
+    '"',
+    "\\",
+]
+any_text = st.lists(
+    st.one_of(st.characters(exclude_categories=()), st.sampled_from(SPECIAL_CHARS)), max_size=30
+).map("".join)
+any_int = st.one_of(
+    st.integers(-3, 5),
+    st.integers(),
+    st.sampled_from(
+        [
+            2**31 - 1,
+            2**31,
+            -(2**31),
+            -(2**31) - 1,
+            2**32,
+            2**63 - 1,
+            2**63,
+            2**64,
+            -(2**63) - 1,
+            10**30,
+        ]
+    ),
+)
+leaf = st.one_of(
+    st.none(),
+    st.booleans(),
+    any_int,
+    st.floats(),
+    any_text,
+    st.binary(max_size=40),
+    st.sampled_from([float("nan"), float("inf"), -0.0, 1e308, 5e-324]),
+)
 anything = st.recursive(
     leaf,
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.tuples(inner, inner),
-                            st.dictionaries(st.one_of(any_text, any_int, st.none()), inner,
-                                            max_size=4)),
-    max_leaves=12)
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.tuples(inner, inner),
+        st.dictionaries(st.one_of(any_text, any_int, st.none()), inner, max_size=4),
+    ),
+    max_leaves=12,
+)
 json_value = st.recursive(
     st.one_of(st.none(), st.booleans(), any_int, st.floats(), any_text),
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(any_text, inner, max_size=4)),
-    max_leaves=12)
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(any_text, inner, max_size=4)
+    ),
+    max_leaves=12,
+)
 
 
 @st.composite
@@ -237,13 +361,13 @@ def mutated(draw, base):
         op = draw(st.integers(0, 6))
         pos = draw(st.integers(0, len(s)))
         if op == 0 and s:
-            s = s[:pos] + draw(st.sampled_from("0123456789abcdefxz ")) + s[pos + 1:]
+            s = s[:pos] + draw(st.sampled_from("0123456789abcdefxz ")) + s[pos + 1 :]
         elif op == 1:
             s = s[:pos]
         elif op == 2:
             s = s[:pos] + draw(any_text) + s[pos:]
         elif op == 3:
-            s = s[:pos] + s[pos + draw(st.integers(1, 8)):]
+            s = s[:pos] + s[pos + draw(st.integers(1, 8)) :]
         elif op == 4:
             s = s.upper()
         elif op == 5:
@@ -264,35 +388,47 @@ def lazy(key):
 
 hex_text = st.text(alphabet="0123456789abcdefABCDEF", max_size=80)
 S = {}
-S["hex"] = st.one_of(hex_text, st.binary(max_size=60).map(bytes.hex), lazy("hexes"),
-                     mutated(lazy("hexes")), anything)
+S["hex"] = st.one_of(
+    hex_text, st.binary(max_size=60).map(bytes.hex), lazy("hexes"), mutated(lazy("hexes")), anything
+)
 S["addr"] = st.one_of(lazy("addrs"), mutated(lazy("addrs")), any_text, anything)
 S["sk"] = st.one_of(st.deferred(lambda: st.just(seeds()["sk"])), S["hex"])
 S["network"] = st.one_of(st.integers(-2, 5), st.sampled_from(list(Network)), anything)
-S["index"] = st.one_of(st.integers(-2, 3), st.sampled_from([2**31 - 1, 2**31, 2**32 + 1]),
-                       anything)
+S["index"] = st.one_of(st.integers(-2, 3), st.sampled_from([2**31 - 1, 2**31, 2**32 + 1]), anything)
 S["int"] = st.one_of(st.sampled_from([12, 15, 18, 21, 24, 0, 1, 2, 3, -1]), anything)
 S["json"] = st.one_of(lazy("json"), mutated(lazy("json")), json_value, anything)
 S["plan"] = st.one_of(lazy("plans"), mutated(lazy("plans")), json_value, anything)
 S["utxos"] = st.one_of(lazy("utxos"), json_value, anything)
 S["pp"] = st.one_of(lazy("pp"), json_value, anything)
 S["exec"] = st.one_of(st.none(), st.just([{"mem": 1000, "steps": 1000}]), json_value, anything)
-S["keys"] = st.one_of(st.lists(st.sampled_from(["payment", "stake", "drep", "committee_cold",
-                                                "committee_hot", "", "x", "payment\x00"]),
-                               max_size=6),
-                      st.sampled_from(["payment", "payment,stake", ",", ""]), anything)
+S["keys"] = st.one_of(
+    st.lists(
+        st.sampled_from(
+            ["payment", "stake", "drep", "committee_cold", "committee_hot", "", "x", "payment\x00"]
+        ),
+        max_size=6,
+    ),
+    st.sampled_from(["payment", "payment,stake", ",", ""]),
+    anything,
+)
 S["tx"] = st.one_of(st.deferred(lambda: st.just(seeds()["tx"])), S["hex"])
 # a mnemonic slot in the cheap group: invalid phrases (validity is checked below, cheaply)
-S["bad_mnemonic"] = st.one_of(mutated(lazy("mnemonics")), lazy("near_mnemonics"), any_text, anything,
-                              st.lists(st.sampled_from(["abandon", "zoo", "art", "legal", "zzz"]),
-                                       max_size=25).map(" ".join))
+S["bad_mnemonic"] = st.one_of(
+    mutated(lazy("mnemonics")),
+    lazy("near_mnemonics"),
+    any_text,
+    anything,
+    st.lists(st.sampled_from(["abandon", "zoo", "art", "legal", "zzz"]), max_size=25).map(" ".join),
+)
 S["mnemonic"] = st.one_of(lazy("mnemonics"), lazy("mnemonics"), S["bad_mnemonic"])
 
 
 def items_of(kind, max_size):
-    return st.one_of(st.lists(S[kind], max_size=max_size),
-                     st.lists(S[kind], max_size=max_size).map(tuple),
-                     anything)
+    return st.one_of(
+        st.lists(S[kind], max_size=max_size),
+        st.lists(S[kind], max_size=max_size).map(tuple),
+        anything,
+    )
 
 
 S["hex_items"] = items_of("hex", 12)
@@ -302,7 +438,9 @@ S["index_items_cheap"] = st.one_of(st.lists(S["index"], max_size=12), anything)
 S["triples"] = st.one_of(
     st.lists(st.tuples(S["hex"], S["hex"], S["hex"]), max_size=6),
     st.lists(st.deferred(lambda: st.just((seeds()["sig"], "abcd", seeds()["pk"]))), max_size=3),
-    st.lists(anything, max_size=4), anything)
+    st.lists(anything, max_size=4),
+    anything,
+)
 S["plan_items"] = st.one_of(st.lists(S["plan"], max_size=3), anything)
 S["chunk"] = st.one_of(st.integers(-1, 3), st.booleans(), st.none(), st.floats(), any_text)
 
@@ -321,9 +459,13 @@ def _set_event():
     return e
 
 
-PROGRESS = st.one_of(st.none(), st.just(lambda done, total: None), st.just(_raise_boom),
-                     st.just(len),   # callable, wrong arity: its TypeError propagates
-                     anything)
+PROGRESS = st.one_of(
+    st.none(),
+    st.just(lambda done, total: None),
+    st.just(_raise_boom),
+    st.just(len),  # callable, wrong arity: its TypeError propagates
+    anything,
+)
 CANCEL = st.one_of(st.none(), st.builds(threading.Event), st.builds(_set_event), anything)
 ERRORS = st.one_of(st.sampled_from(["raise", "return"]), anything)
 THREADS = st.one_of(st.none(), st.integers(-1, 4), st.sampled_from([1024, 1025, 2**40]), anything)
@@ -361,13 +503,19 @@ EVALUATOR = st.one_of(st.none(), st.builds(FakeEvaluator, S["exec"]))
 ENTRY_POINTS = {
     ("account", "create"): (["network"], {}, "always"),
     ("account", "from_mnemonic"): (["mnemonic", "network", "index", "index"], {}, True),
-    ("account", "from_mnemonic_many"): (["mnemonic", "network", "index", "index_items"], BATCH_KW,
-                                        True),
+    ("account", "from_mnemonic_many"): (
+        ["mnemonic", "network", "index", "index_items"],
+        BATCH_KW,
+        True,
+    ),
     ("account", "get_private_key"): (["mnemonic", "network", "index", "index"], {}, True),
     ("account", "get_public_key"): (["mnemonic", "network", "index", "index"], {}, True),
     ("account", "sign_tx"): (["mnemonic", "tx", "network", "index", "index"], {}, True),
-    ("account", "sign_tx_with_keys"): (["mnemonic", "tx", "keys", "network", "index", "index"],
-                                       {}, True),
+    ("account", "sign_tx_with_keys"): (
+        ["mnemonic", "tx", "keys", "network", "index", "index"],
+        {},
+        True,
+    ),
     ("account", "get_drep_id"): (["mnemonic", "network", "index"], {}, True),
     ("address", "info"): (["addr"], {}, False),
     ("address", "to_bytes"): (["addr"], {}, False),
@@ -411,8 +559,7 @@ ENTRY_POINTS = {
     ("quicktx", "build_with"): (["plan", "provider", "addr", "evaluator"], {}, False),
     (None, "version"): ([], {}, False),
 }
-NAMESPACES = ["account", "address", "crypto", "tx", "plutus", "script", "gov", "wallet",
-              "quicktx"]
+NAMESPACES = ["account", "address", "crypto", "tx", "plutus", "script", "gov", "wallet", "quicktx"]
 LIB_ALLOWED = (CclError, ValueError, TypeError)
 
 
@@ -424,14 +571,20 @@ VALID = {
     "index": st.one_of(st.integers(0, 5), st.just(2**31 - 1)),
     "index_items": st.lists(st.integers(0, 5), max_size=3),
     "tx": st.deferred(lambda: st.just(seeds()["tx"])),
-    "keys": st.lists(st.sampled_from(["payment", "stake", "drep", "committee_cold",
-                                      "committee_hot"]), min_size=1, max_size=3),
+    "keys": st.lists(
+        st.sampled_from(["payment", "stake", "drep", "committee_cold", "committee_hot"]),
+        min_size=1,
+        max_size=3,
+    ),
 }
 
-VALID_KW = {"threads": st.sampled_from([None, 1, 2, 3]), "errors": st.sampled_from(["raise", "return"]),
-            "progress": st.sampled_from([None, lambda done, total: None]),
-            "cancel": st.one_of(st.none(), st.builds(threading.Event)),
-            "chunk": st.integers(1, 3)}
+VALID_KW = {
+    "threads": st.sampled_from([None, 1, 2, 3]),
+    "errors": st.sampled_from(["raise", "return"]),
+    "progress": st.sampled_from([None, lambda done, total: None]),
+    "cancel": st.one_of(st.none(), st.builds(threading.Event)),
+    "chunk": st.integers(1, 3),
+}
 
 
 def slot(kind, expensive):
@@ -455,8 +608,11 @@ def lib_call(draw, expensive, names=None):
     ns, method = draw(st.sampled_from(names))
     positional, keywords, _ = ENTRY_POINTS[(ns, method)]
     n = len(positional)
-    arity = draw(st.one_of(st.just(n), st.just(n), st.just(n),
-                           st.just(n) if expensive else st.integers(0, n + 2)))
+    arity = draw(
+        st.one_of(
+            st.just(n), st.just(n), st.just(n), st.just(n) if expensive else st.integers(0, n + 2)
+        )
+    )
     kinds = positional[:arity] + ["hex"] * max(0, arity - n)
     args = [draw(slot(k, expensive)) for k in kinds]
     kwargs = {}
@@ -470,6 +626,7 @@ def lib_call(draw, expensive, names=None):
 
 def is_valid_phrase(value):
     from mnemonic import Mnemonic
+
     if isinstance(value, bytes):
         try:
             value = value.decode("utf-8")
@@ -492,7 +649,7 @@ def run_lib_call(lib, group, call, allowed=LIB_ALLOWED):
     allowed_here = allowed
     cancel = kwargs.get("cancel")
     if isinstance(cancel, threading.Event) and cancel.is_set():
-        allowed_here = allowed_here + (KeyboardInterrupt,)   # documented: cancel -> interrupt
+        allowed_here = allowed_here + (KeyboardInterrupt,)  # documented: cancel -> interrupt
     if kwargs.get("progress") is _raise_boom:
         allowed_here = allowed_here + (Boom,)
     try:
@@ -505,8 +662,9 @@ def run_lib_call(lib, group, call, allowed=LIB_ALLOWED):
     except BaseException as e:
         if known_bug(e, label, kwargs):
             return e
-        raise AssertionError(f"{label} raised {type(e).__name__}: {e}\nargs={_short(args)} "
-                             f"kwargs={_short(kwargs)}") from e
+        raise AssertionError(
+            f"{label} raised {type(e).__name__}: {e}\nargs={_short(args)} kwargs={_short(kwargs)}"
+        ) from e
 
 
 @pytest.fixture(scope="module")
@@ -520,14 +678,18 @@ def flib():
 # ---------------------------------------------------------------------------------------------
 # The entry-point table is complete.
 
+
 def public_entry_points():
     lib = CclLib()
     public = set()
     for ns in NAMESPACES:
         obj = getattr(lib, ns)
         public |= {(ns, n) for n in dir(obj) if not n.startswith("_") and callable(getattr(obj, n))}
-    public |= {(None, n) for n in dir(lib) if not n.startswith("_")
-               and callable(getattr(lib, n)) and n != "close"}
+    public |= {
+        (None, n)
+        for n in dir(lib)
+        if not n.startswith("_") and callable(getattr(lib, n)) and n != "close"
+    }
     return public
 
 
@@ -542,10 +704,13 @@ def test_every_public_entry_point_is_fuzzed():
 # CclLib namespaces
 
 _PUBLIC = public_entry_points()
-CHEAP_NAMES = sorted((k for k, v in ENTRY_POINTS.items() if v[2] != "always" and k in _PUBLIC),
-                     key=lambda k: (k[0] or "", k[1]))
-EXPENSIVE_NAMES = sorted((k for k, v in ENTRY_POINTS.items() if v[2] and k in _PUBLIC),
-                         key=lambda k: (k[0] or "", k[1]))
+CHEAP_NAMES = sorted(
+    (k for k, v in ENTRY_POINTS.items() if v[2] != "always" and k in _PUBLIC),
+    key=lambda k: (k[0] or "", k[1]),
+)
+EXPENSIVE_NAMES = sorted(
+    (k for k, v in ENTRY_POINTS.items() if v[2] and k in _PUBLIC), key=lambda k: (k[0] or "", k[1])
+)
 
 
 @fuzz_settings("cheap")
@@ -565,17 +730,24 @@ def test_fuzz_lib_entry_points(flib, call):
 @given(call=lib_call(expensive=True, names=EXPENSIVE_NAMES))
 def test_fuzz_mnemonic_entry_points(flib, call):
     ns, method, args, kwargs = call
-    if method == "iter_addresses" and isinstance(kwargs.get("chunk"), int) \
-            and not isinstance(kwargs.get("chunk"), bool) and kwargs["chunk"] > 3:
-        kwargs["chunk"] = 3   # each step derives `chunk` addresses at 30-90 ms each
+    if (
+        method == "iter_addresses"
+        and isinstance(kwargs.get("chunk"), int)
+        and not isinstance(kwargs.get("chunk"), bool)
+        and kwargs["chunk"] > 3
+    ):
+        kwargs["chunk"] = 3  # each step derives `chunk` addresses at 30-90 ms each
     if method == "iter_addresses" and "chunk" not in kwargs:
         kwargs["chunk"] = 2
     run_lib_call(flib, "mnemonic", call)
 
 
 @fuzz_settings("closed")
-@given(call=lib_call(expensive=False, names=CHEAP_NAMES + [("account", "create"),
-                                                           ("wallet", "create")]))
+@given(
+    call=lib_call(
+        expensive=False, names=CHEAP_NAMES + [("account", "create"), ("wallet", "create")]
+    )
+)
 def test_fuzz_closed_handle_never_reaches_libccl(call):
     # On a closed handle every call either fails argument checks or raises CclClosedError:
     # never a CclError (that would mean a native call) and never a result (an iterator over an
@@ -583,20 +755,24 @@ def test_fuzz_closed_handle_never_reaches_libccl(call):
     closed = CclLib()
     closed.close()
     ns, method, args, kwargs = call
-    result = run_lib_call(closed, "closed", call,
-                          allowed=(CclClosedError, ValueError, TypeError))
-    assert isinstance(result, BaseException) or (method.startswith("iter") and result == []), \
+    result = run_lib_call(closed, "closed", call, allowed=(CclClosedError, ValueError, TypeError))
+    assert isinstance(result, BaseException) or (method.startswith("iter") and result == []), (
         f"{ns}.{method} returned {_short(result)} when closed"
+    )
     assert not isinstance(result, CclError)
 
 
 @fuzz_settings("configure")
-@given(max_heap=st.one_of(st.none(), st.sampled_from(["64m", "1g", "0", "12x", "9" * 30 + "g"]),
-                          anything),
-       options=st.one_of(st.just(()), st.lists(st.one_of(any_text, st.just("-Xmx1g")),
-                                               max_size=3), anything),
-       max_input=st.one_of(st.none(), anything),
-       lib_path=st.one_of(st.none(), any_text, anything))
+@given(
+    max_heap=st.one_of(
+        st.none(), st.sampled_from(["64m", "1g", "0", "12x", "9" * 30 + "g"]), anything
+    ),
+    options=st.one_of(
+        st.just(()), st.lists(st.one_of(any_text, st.just("-Xmx1g")), max_size=3), anything
+    ),
+    max_input=st.one_of(st.none(), anything),
+    lib_path=st.one_of(st.none(), any_text, anything),
+)
 def test_fuzz_configure_and_constructor(flib, max_heap, options, max_input, lib_path):
     # after the isolate started, configure() may only refuse (ValueError for a bad value,
     # TypeError for a wrong type, RuntimeError because it is too late); CclLib(lib_path=...)
@@ -622,37 +798,51 @@ def test_fuzz_configure_and_constructor(flib, max_heap, options, max_input, lib_
 # ---------------------------------------------------------------------------------------------
 # ccl.hd
 
-@lru_cache(maxsize=None)
+
+@cache
 def hd_objects():
     from ccl.hd import AccountKey, AccountPublicKey
+
     key = AccountKey.from_mnemonic(MNEMONIC_24, keep_mnemonic_for_verify=True)
     closed = AccountKey.from_mnemonic(MNEMONIC_12, 3)
     closed.close()
-    return {"key": key, "closed": closed, "pub": key.public_key(),
-            "pub2": AccountPublicKey.from_bech32(seeds()["xvk"])}
+    return {
+        "key": key,
+        "closed": closed,
+        "pub": key.public_key(),
+        "pub2": AccountPublicKey.from_bech32(seeds()["xvk"]),
+    }
 
 
-HD_COUNT = st.one_of(st.integers(-2, 40), st.sampled_from([2**31, 2**31 - 1 - 5, 2**64]),
-                     st.none(), anything)
-HD_START = st.one_of(st.integers(-2, 5), st.sampled_from([2**31 - 3, 2**31 - 1, 2**31, 2**40]),
-                     anything)
-HD_KW = {"role": st.one_of(st.integers(-1, 3), anything),
-         "kind": st.one_of(st.sampled_from(["base", "enterprise", "BASE", "", "base\x00"]),
-                           anything),
-         "threads": st.one_of(st.none(), st.integers(-1, 4), st.sampled_from([256, 10**6]),
-                              anything),
-         "verify": st.one_of(st.none(), st.just("LIB"), anything),   # "LIB": a real CclLib
-         "chunk": st.one_of(st.integers(-1, 50), anything)}
-XVK_TEXT = st.one_of(st.deferred(lambda: st.just(seeds()["xvk"])),
-                     mutated(st.deferred(lambda: st.just(seeds()["xvk"]))),
-                     st.text(alphabet="qpzry9x8gf2tvdw0s3jn54khce6mua7l1acct_xvkACCTXVK",
-                             max_size=130), any_text, anything)
-XPUB_BYTES = st.one_of(st.deferred(lambda: st.just(seeds()["xpub"])),
-                       st.binary(min_size=64, max_size=64), st.binary(max_size=70),
-                       st.binary(min_size=64, max_size=64).map(bytearray),
-                       st.binary(min_size=64, max_size=64).map(memoryview),
-                       st.builds(lambda: memoryview(seeds()["xpub"]).cast("H")),
-                       anything)
+HD_COUNT = st.one_of(
+    st.integers(-2, 40), st.sampled_from([2**31, 2**31 - 1 - 5, 2**64]), st.none(), anything
+)
+HD_START = st.one_of(
+    st.integers(-2, 5), st.sampled_from([2**31 - 3, 2**31 - 1, 2**31, 2**40]), anything
+)
+HD_KW = {
+    "role": st.one_of(st.integers(-1, 3), anything),
+    "kind": st.one_of(st.sampled_from(["base", "enterprise", "BASE", "", "base\x00"]), anything),
+    "threads": st.one_of(st.none(), st.integers(-1, 4), st.sampled_from([256, 10**6]), anything),
+    "verify": st.one_of(st.none(), st.just("LIB"), anything),  # "LIB": a real CclLib
+    "chunk": st.one_of(st.integers(-1, 50), anything),
+}
+XVK_TEXT = st.one_of(
+    st.deferred(lambda: st.just(seeds()["xvk"])),
+    mutated(st.deferred(lambda: st.just(seeds()["xvk"]))),
+    st.text(alphabet="qpzry9x8gf2tvdw0s3jn54khce6mua7l1acct_xvkACCTXVK", max_size=130),
+    any_text,
+    anything,
+)
+XPUB_BYTES = st.one_of(
+    st.deferred(lambda: st.just(seeds()["xpub"])),
+    st.binary(min_size=64, max_size=64),
+    st.binary(max_size=70),
+    st.binary(min_size=64, max_size=64).map(bytearray),
+    st.binary(min_size=64, max_size=64).map(memoryview),
+    st.builds(lambda: memoryview(seeds()["xpub"]).cast("H")),
+    anything,
+)
 HD_MNEMONIC = st.one_of(lazy("mnemonics"), S["bad_mnemonic"])
 
 
@@ -660,13 +850,15 @@ HD_MNEMONIC = st.one_of(lazy("mnemonics"), S["bad_mnemonic"])
 def hd_call(draw):
     target = draw(st.sampled_from(["key", "closed", "pub", "pub2"]))
     per_object = ["addresses", "iter_addresses", "stake_address", "repr"] + (
-        ["public_key"] if target in ("key", "closed") else ["to_bech32", "to_bytes", "eq"])
+        ["public_key"] if target in ("key", "closed") else ["to_bech32", "to_bytes", "eq"]
+    )
     what = draw(st.sampled_from(["from_mnemonic", "from_bech32", "from_bytes"] + per_object))
     if what == "from_mnemonic":
         args = [draw(HD_MNEMONIC)]
         if draw(st.booleans()):
-            args.append(draw(st.one_of(st.integers(-1, 3), st.sampled_from([2**31 - 1, 2**31]),
-                                       anything)))
+            args.append(
+                draw(st.one_of(st.integers(-1, 3), st.sampled_from([2**31 - 1, 2**31]), anything))
+            )
             if draw(st.booleans()):
                 args.append(draw(st.one_of(st.just(""), any_text, anything)))
         kwargs = {}
@@ -684,8 +876,11 @@ def hd_call(draw):
                 args.append(draw(strategy))
             else:
                 break
-        names = ["role", "kind", "threads", "verify"] if what == "addresses" else \
-            ["role", "kind", "threads", "chunk"]
+        names = (
+            ["role", "kind", "threads", "verify"]
+            if what == "addresses"
+            else ["role", "kind", "threads", "chunk"]
+        )
         kwargs = {k: draw(HD_KW[k]) for k in names if draw(st.booleans())}
         return target, what, args, kwargs
     if what == "stake_address":
@@ -699,9 +894,12 @@ def hd_call(draw):
 @given(call=hd_call())
 def test_fuzz_hd(flib, call):
     from ccl.hd import AccountKey, AccountPublicKey
+
     objs = hd_objects()
     target, what, args, kwargs = call
-    obj = {"AccountKey": AccountKey, "AccountPublicKey": AccountPublicKey}.get(target) or objs[target]
+    obj = {"AccountKey": AccountKey, "AccountPublicKey": AccountPublicKey}.get(target) or objs[
+        target
+    ]
     if what in ("addresses", "iter_addresses"):
         # keep the work bounded: at most 64 addresses per call (a count near 2**31 must still be
         # refused or fail cleanly, never start a multi-GB derivation)
@@ -724,8 +922,9 @@ def test_fuzz_hd(flib, call):
             return
         if what == "eq":
             other = objs.get(args[0], args[0]) if isinstance(args[0], str) else args[0]
-            assert (obj == other) == (isinstance(other, AccountPublicKey)
-                                      and obj.to_bytes() == other.to_bytes())
+            assert (obj == other) == (
+                isinstance(other, AccountPublicKey) and obj.to_bytes() == other.to_bytes()
+            )
             hash(obj)
             return
         result = getattr(obj, what)(*args, **kwargs)
@@ -735,14 +934,19 @@ def test_fuzz_hd(flib, call):
         return
     except MemoryError:
         # documented for addresses() of a range too large to hold in memory
-        assert what == "addresses" and len(args) > 2 and isinstance(args[2], int) \
-            and args[2] >= 2**31 - 64, (label, args, kwargs)
+        assert (
+            what == "addresses"
+            and len(args) > 2
+            and isinstance(args[2], int)
+            and args[2] >= 2**31 - 64
+        ), (label, args, kwargs)
         return
     except BaseException as e:
         if known_bug(e, label, kwargs):
             return
-        raise AssertionError(f"{label} raised {type(e).__name__}: {e}\nargs={_short(args)} "
-                             f"kwargs={_short(kwargs)}") from e
+        raise AssertionError(
+            f"{label} raised {type(e).__name__}: {e}\nargs={_short(args)} kwargs={_short(kwargs)}"
+        ) from e
     if what in ("addresses", "iter_addresses"):
         assert isinstance(result, list) and all(isinstance(a, str) for a in result)
     if what == "from_bech32":
@@ -755,30 +959,52 @@ def test_fuzz_hd(flib, call):
 # providers: parse_evaluation, and responses of a hostile HTTP server
 
 VALIDATOR = st.one_of(
-    st.builds(lambda p, i: f"{p}:{i}", st.sampled_from(["spend", "mint", "cert", "reward",
-                                                         "withdraw", "vote", "propose", "x", ""]),
-              st.one_of(st.integers(-5, 10**6), any_text)),
-    st.fixed_dictionaries({}, optional={"purpose": st.one_of(st.sampled_from(["spend", "mint"]),
-                                                             json_value),
-                                        "index": st.one_of(st.integers(-3, 10), st.floats(),
-                                                           json_value)}),
-    json_value)
-BUDGET = st.fixed_dictionaries({}, optional={"memory": json_value, "mem": json_value,
-                                             "steps": json_value, "cpu": json_value})
+    st.builds(
+        lambda p, i: f"{p}:{i}",
+        st.sampled_from(
+            ["spend", "mint", "cert", "reward", "withdraw", "vote", "propose", "x", ""]
+        ),
+        st.one_of(st.integers(-5, 10**6), any_text),
+    ),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "purpose": st.one_of(st.sampled_from(["spend", "mint"]), json_value),
+            "index": st.one_of(st.integers(-3, 10), st.floats(), json_value),
+        },
+    ),
+    json_value,
+)
+BUDGET = st.fixed_dictionaries(
+    {}, optional={"memory": json_value, "mem": json_value, "steps": json_value, "cpu": json_value}
+)
 EVAL_SHAPED = st.one_of(
-    st.dictionaries(st.one_of(VALIDATOR.filter(lambda v: isinstance(v, str)), any_text),
-                    st.one_of(BUDGET, json_value), max_size=4),
-    st.lists(st.fixed_dictionaries({}, optional={"validator": VALIDATOR, "redeemer": VALIDATOR,
-                                                 "budget": st.one_of(BUDGET, json_value)}),
-             max_size=4),
-    st.lists(json_value, max_size=3))
+    st.dictionaries(
+        st.one_of(VALIDATOR.filter(lambda v: isinstance(v, str)), any_text),
+        st.one_of(BUDGET, json_value),
+        max_size=4,
+    ),
+    st.lists(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "validator": VALIDATOR,
+                "redeemer": VALIDATOR,
+                "budget": st.one_of(BUDGET, json_value),
+            },
+        ),
+        max_size=4,
+    ),
+    st.lists(json_value, max_size=3),
+)
 EVAL_RESPONSE = st.one_of(
     EVAL_SHAPED,
     EVAL_SHAPED.map(lambda r: {"result": r}),
     EVAL_SHAPED.map(lambda r: {"result": {"EvaluationResult": r}}),
     st.one_of(json_value, EVAL_SHAPED).map(lambda r: {"result": {"EvaluationFailure": r}}),
     json_value.map(lambda r: {"error": r}),
-    json_value)
+    json_value,
+)
 
 
 def _json_roundtrip(value):
@@ -790,6 +1016,7 @@ def _json_roundtrip(value):
 @given(resp=EVAL_RESPONSE, raw=st.booleans(), extra=anything)
 def test_fuzz_parse_evaluation(resp, raw, extra):
     from ccl.providers import parse_evaluation
+
     # anything a server can send (a JSON document) yields a list or a ProviderError
     trace("evaluation", "parse_evaluation", [resp], {})
     resp = _json_roundtrip(resp)
@@ -858,70 +1085,128 @@ def hostile_server():
     srv.server_close()
 
 
-UTXO_SHAPED = st.lists(st.one_of(
-    st.fixed_dictionaries({"tx_hash": any_text, "output_index": json_value,
-                           "amount": json_value}),
-    json_value), max_size=6)
+UTXO_SHAPED = st.lists(
+    st.one_of(
+        st.fixed_dictionaries(
+            {"tx_hash": any_text, "output_index": json_value, "amount": json_value}
+        ),
+        json_value,
+    ),
+    max_size=6,
+)
 BODY = st.one_of(
     st.one_of(json_value, UTXO_SHAPED, EVAL_RESPONSE).map(lambda v: json.dumps(v).encode()),
     st.binary(max_size=200),
-    st.sampled_from([b"", b"null", b"NaN", b"[1e999]", b"-Infinity", b"\xff\xfe", b"{",
-                     b'{"a":' * 50 + b"1" + b"}" * 50]),
+    st.sampled_from(
+        [
+            b"",
+            b"null",
+            b"NaN",
+            b"[1e999]",
+            b"-Infinity",
+            b"\xff\xfe",
+            b"{",
+            b'{"a":' * 50 + b"1" + b"}" * 50,
+        ]
+    ),
 )
 
 
 @fuzz_settings("http")
-@given(status=st.sampled_from([200, 200, 200, 201, 204, 301, 400, 403, 404, 418, 429, 500, 503]),
-       body=BODY, which=st.sampled_from(["yaci.utxos", "yaci.params", "bf.utxos", "bf.params",
-                                         "bf.evaluate"]),
-       address=st.one_of(lazy("addrs"), any_text), tx_cbor=st.one_of(hex_text, anything))
-def test_fuzz_providers_against_a_hostile_server(hostile_server, status, body, which, address,
-                                                 tx_cbor):
+@given(
+    status=st.sampled_from([200, 200, 200, 201, 204, 301, 400, 403, 404, 418, 429, 500, 503]),
+    body=BODY,
+    which=st.sampled_from(["yaci.utxos", "yaci.params", "bf.utxos", "bf.params", "bf.evaluate"]),
+    address=st.one_of(lazy("addrs"), any_text),
+    tx_cbor=st.one_of(hex_text, anything),
+)
+def test_fuzz_providers_against_a_hostile_server(
+    hostile_server, status, body, which, address, tx_cbor
+):
     from ccl import BlockfrostEvaluator, BlockfrostProvider, YaciProvider
+
     hostile_server.status, hostile_server.body = status, body
     url = hostile_server.url
     trace("http", which, [status, body, address, tx_cbor], {})
     yaci = YaciProvider(url, timeout=10)
     bf = BlockfrostProvider("project-id-secret", base_url=url, timeout=10)
     ev = BlockfrostEvaluator("project-id-secret", base_url=url, timeout=10)
-    calls = {"yaci.utxos": lambda: yaci.utxos(address), "yaci.params": yaci.protocol_params,
-             "bf.utxos": lambda: bf.utxos(address), "bf.params": bf.protocol_params,
-             "bf.evaluate": lambda: ev.evaluate(tx_cbor)}
+    calls = {
+        "yaci.utxos": lambda: yaci.utxos(address),
+        "yaci.params": yaci.protocol_params,
+        "bf.utxos": lambda: bf.utxos(address),
+        "bf.params": bf.protocol_params,
+        "bf.evaluate": lambda: ev.evaluate(tx_cbor),
+    }
     try:
         calls[which]()
     except ProviderError as e:
         assert "project-id-secret" not in str(e)
     except (TypeError, ValueError) as e:
         # the caller's own arguments: an address str() cannot quote, or tx_cbor not hex
-        caller_bad = (which.endswith("utxos") and isinstance(e, (TypeError, UnicodeError))) or \
-            (which == "bf.evaluate" and "hex" in str(e))
+        caller_bad = (which.endswith("utxos") and isinstance(e, (TypeError, UnicodeError))) or (
+            which == "bf.evaluate" and "hex" in str(e)
+        )
         assert caller_bad, f"{which}: {type(e).__name__}: {e} for body {body[:200]!r}"
 
 
 # ---------------------------------------------------------------------------------------------
 # Slow: the whole module again with ~200,000 cases, in a child pytest with a trace file.
 
+
 @pytest.mark.slow
 def test_fuzz_200k_cases_in_a_child(tmp_path):
     trace_path, stats_path = tmp_path / "trace.txt", tmp_path / "stats.jsonl"
-    env = dict(os.environ, CCL_FUZZ_EXAMPLES=os.environ.get("CCL_FUZZ_SLOW_EXAMPLES", "200000"),
-               CCL_FUZZ_TRACE=str(trace_path), CCL_FUZZ_STATS=str(stats_path))
+    env = dict(
+        os.environ,
+        CCL_FUZZ_EXAMPLES=os.environ.get("CCL_FUZZ_SLOW_EXAMPLES", "200000"),
+        CCL_FUZZ_TRACE=str(trace_path),
+        CCL_FUZZ_STATS=str(stats_path),
+    )
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [HERE, env.get("PYTHONPATH")]))
     # -s: without it pytest holds fd 2 in a temporary file, and a native crash (GraalVM's fatal
     # error report) would vanish with the process
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-s", "-p",
-                           "no:cacheprovider", "-m", "not slow", os.path.join(HERE, "test_fuzz.py")],
-                          capture_output=True, text=True, timeout=4 * 3600, env=env,
-                          cwd=os.path.dirname(HERE))
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-x",
+            "-s",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "not slow",
+            os.path.join(HERE, "test_fuzz.py"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=4 * 3600,
+        env=env,
+        cwd=os.path.dirname(HERE),
+    )
     if proc.returncode != 0:
         calls = trace_path.read_text().splitlines()[-30:] if trace_path.exists() else []
         err = proc.stderr
-        start = min([i for i in (err.find("Unhandled exception"), err.find("Fatal error"),
-                                 err.find("Fatal Python error")) if i >= 0] or [0])
-        pytest.fail(f"fuzz child exited {proc.returncode}; last calls (most recent last):\n"
-                    + "\n".join(c[:3000] for c in calls)
-                    + f"\n--- stdout:\n{proc.stdout[-4000:]}\n--- stderr:\n{err[start:start + 4000]}"
-                    + f"\n...\n{err[-1500:]}")
+        start = min(
+            [
+                i
+                for i in (
+                    err.find("Unhandled exception"),
+                    err.find("Fatal error"),
+                    err.find("Fatal Python error"),
+                )
+                if i >= 0
+            ]
+            or [0]
+        )
+        pytest.fail(
+            f"fuzz child exited {proc.returncode}; last calls (most recent last):\n"
+            + "\n".join(c[:3000] for c in calls)
+            + f"\n--- stdout:\n{proc.stdout[-4000:]}\n--- stderr:\n{err[start : start + 4000]}"
+            + f"\n...\n{err[-1500:]}"
+        )
     counts, known = {}, {}
     for line in stats_path.read_text().splitlines():
         record = json.loads(line)
@@ -941,6 +1226,7 @@ def test_fuzz_200k_cases_in_a_child(tmp_path):
 # The slow run also found that a tag on null/true/false/undefined/break corrupts libccl's later
 # encodings until its encoder overflows and the process aborts: tests/test_cbor_guard.py has those.
 
+
 def test_bug_cancel_must_be_an_event(flib):
     with pytest.raises(TypeError):
         flib.crypto.blake2b_256_many(["00"], cancel=5)
@@ -953,14 +1239,17 @@ def test_bug_configure_huge_heap_is_value_error():
 
 def test_bug_parse_evaluation_infinite_index():
     from ccl.providers import parse_evaluation
-    resp = json.loads('[{"validator": {"purpose": "spend", "index": 1e999}, '
-                      '"budget": {"memory": 1, "cpu": 2}}]')
+
+    resp = json.loads(
+        '[{"validator": {"purpose": "spend", "index": 1e999}, "budget": {"memory": 1, "cpu": 2}}]'
+    )
     with pytest.raises(ProviderError):
         parse_evaluation(resp)
 
 
 def test_bug_blockfrost_utxos_non_object_items(hostile_server):
     from ccl import BlockfrostProvider
+
     hostile_server.status, hostile_server.body = 200, b"[1, 2]"
     with pytest.raises(ProviderError):
         BlockfrostProvider("p", base_url=hostile_server.url, timeout=10).utxos("addr1x")
@@ -968,6 +1257,7 @@ def test_bug_blockfrost_utxos_non_object_items(hostile_server):
 
 def test_bug_deeply_nested_response(hostile_server):
     from ccl import YaciProvider
+
     hostile_server.status, hostile_server.body = 200, b"[" * 100_000 + b"]" * 100_000
     with pytest.raises(ProviderError):
         YaciProvider(hostile_server.url, timeout=10).protocol_params()
@@ -987,13 +1277,18 @@ DEEP_CBOR_CALLS = {
 
 @pytest.mark.parametrize("call", sorted(DEEP_CBOR_CALLS))
 def test_bug_deeply_nested_cbor_aborts_the_process(call):
-    code = ("import sys\nfrom ccl import CclLib, CclError\nfrom fixtures import MNEMONIC_24\n"
-            "lib = CclLib()\ndeep = '81' * 100000 + '00'\n"
-            f"try:\n    {DEEP_CBOR_CALLS[call]}\n    print('returned')\n"
-            "except (CclError, ValueError) as e:\n    print('error', type(e).__name__)\n")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [HERE, os.environ.get(
-        "PYTHONPATH")])))
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, env=env)
-    assert proc.returncode == 0 and "error" in proc.stdout, \
+    code = (
+        "import sys\nfrom ccl import CclLib, CclError\nfrom fixtures import MNEMONIC_24\n"
+        "lib = CclLib()\ndeep = '81' * 100000 + '00'\n"
+        f"try:\n    {DEEP_CBOR_CALLS[call]}\n    print('returned')\n"
+        "except (CclError, ValueError) as e:\n    print('error', type(e).__name__)\n"
+    )
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [HERE, os.environ.get("PYTHONPATH")]))
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert proc.returncode == 0 and "error" in proc.stdout, (
         f"exit {proc.returncode}: {proc.stdout} {proc.stderr[:300]}"
+    )

@@ -23,25 +23,29 @@ MAX = 2**31 - 1
 CASES = int(os.environ.get("CCL_HD_CASES", "300"))
 
 # A libccl-generated mnemonic and what libccl derives from it (account 0 / 2**31-1).
-KNOWN = ("age sentence mind cinnamon dinosaur wild medal demise away mushroom screen canal portion "
-         "flower guard uphold word add shuffle base candy truly lock leopard")
-KNOWN_XVK = ("acct_xvk1hnuw5ceyxv2lhyqzhndrfqw0cfk73zun02nhh0sc33pecjeylct2ljh9hj55hjjcrlr2q5s05u4wv4"
-             "ujyvwnjt2xrswf99mgkjcu8gq9tuy84")
+KNOWN = (
+    "age sentence mind cinnamon dinosaur wild medal demise away mushroom screen canal portion "
+    "flower guard uphold word add shuffle base candy truly lock leopard"
+)
+KNOWN_XVK = (
+    "acct_xvk1hnuw5ceyxv2lhyqzhndrfqw0cfk73zun02nhh0sc33pecjeylct2ljh9hj55hjjcrlr2q5s05u4wv4"
+    "ujyvwnjt2xrswf99mgkjcu8gq9tuy84"
+)
 KNOWN_MAINNET_0_5 = {
     "base_address": "addr1q9fultkqj7h8j8dgu352ng9s0frj7yve746y090f0ga2y6929et9ucy2hdj06lk0p47pg3m33"
-                    "9pz5fa5th908quhhrsstqkv2d",
+    "9pz5fa5th908quhhrsstqkv2d",
     "enterprise_address": "addr1v9fultkqj7h8j8dgu352ng9s0frj7yve746y090f0ga2y6qdlpns6",
     "stake_address": "stake1ux4zu4j7vz9tke8a0m8s6lq5gaccjs32y769mjhnswtm3cgasehwr",
     "change_address": "addr1q98h553fwpjj63vvheuzj0fvhm2sc4ckd9ya34lq6fkqcqa29et9ucy2hdj06lk0p47pg3m"
-                      "339pz5fa5th908quhhrss6qe3n4",
+    "339pz5fa5th908quhhrss6qe3n4",
 }
 KNOWN_PREPROD_MAX_MAX = {
     "base_address": "addr_test1qzthzuvfhcjcxhjx5gaynsm6hsd3mapyrfcsnhrmy70m4n44xrg8h5w4uqyawlmtgjzhn"
-                    "v2g83dwnm3ajp0p0t3e4j4qscrsg0",
+    "v2g83dwnm3ajp0p0t3e4j4qscrsg0",
     "enterprise_address": "addr_test1vzthzuvfhcjcxhjx5gaynsm6hsd3mapyrfcsnhrmy70m4ns5q2jl8",
     "stake_address": "stake_test1uz6np5rm6827qzwh0a45fptek9yrckhfac7eqhsh4cu6e2sgl55ev",
     "change_address": "addr_test1qpzn33ua78r2aq2l9mrd6m9x5vemutpsa5av4zj9fvkhv5d4xrg8h5w4uqyawlmtgj"
-                      "zhnv2g83dwnm3ajp0p0t3e4j4q66fxr6",
+    "zhnv2g83dwnm3ajp0p0t3e4j4q66fxr6",
 }
 
 
@@ -56,12 +60,14 @@ def _engine(key, net, idx):
     pub = key.public_key()
     out = []
     for src in (key, pub):
-        out.append({
-            "base_address": src.addresses(net, idx)[0],
-            "enterprise_address": src.addresses(net, idx, kind="enterprise")[0],
-            "stake_address": src.stake_address(net),
-            "change_address": src.addresses(net, 0, role=1)[0],
-        })
+        out.append(
+            {
+                "base_address": src.addresses(net, idx)[0],
+                "enterprise_address": src.addresses(net, idx, kind="enterprise")[0],
+                "stake_address": src.stake_address(net),
+                "change_address": src.addresses(net, 0, role=1)[0],
+            }
+        )
     return out
 
 
@@ -95,8 +101,18 @@ def _check_against_libccl(lib, n, seed):
             for path, got in zip(("AccountKey", "AccountPublicKey"), _engine(key, net, idx)):
                 for field in FIELDS:
                     if got[field] != ref[field]:
-                        mismatches.append((path, field, len(mnemonic.split()), net, acct, idx,
-                                           got[field], ref[field]))
+                        mismatches.append(
+                            (
+                                path,
+                                field,
+                                len(mnemonic.split()),
+                                net,
+                                acct,
+                                idx,
+                                got[field],
+                                ref[field],
+                            )
+                        )
     assert not mismatches, f"{len(mismatches)} mismatches, first: {mismatches[:3]}"
     assert {c[1] for c in cases} == {0, 1, 2, 3}
 
@@ -131,11 +147,13 @@ def test_matches_libccl_all_word_counts(lib):
 
 def test_matches_pycardano(lib):
     try:
-        from pycardano import (HDWallet, Address, Network as PcNetwork,
-                               PaymentVerificationKey, StakeVerificationKey)
+        from pycardano import Address, HDWallet, PaymentVerificationKey, StakeVerificationKey
+        from pycardano import Network as PcNetwork
     except Exception as e:  # not installed, or broken by an incompatible dependency
-        pytest.skip(f"pycardano is not importable ({type(e).__name__}: {e}); "
-                    "install pycardano==0.19.2 to run this cross-check")
+        pytest.skip(
+            f"pycardano is not importable ({type(e).__name__}: {e}); "
+            "install pycardano==0.19.2 to run this cross-check"
+        )
     rng = random.Random(7)
     # pycardano also covers the passphrase, which libccl cannot check
     for i, passphrase in enumerate(["", "", "correct horse", "pässwörd ✓", "x" * 200]):
@@ -148,9 +166,11 @@ def test_matches_pycardano(lib):
         pay = a.derive(0).derive(idx)
         stake = a.derive(2).derive(0)
         pc_net = PcNetwork.MAINNET if net == 0 else PcNetwork.TESTNET
-        expected = Address(PaymentVerificationKey.from_primitive(pay.public_key).hash(),
-                           StakeVerificationKey.from_primitive(stake.public_key).hash(),
-                           network=pc_net)
+        expected = Address(
+            PaymentVerificationKey.from_primitive(pay.public_key).hash(),
+            StakeVerificationKey.from_primitive(stake.public_key).hash(),
+            network=pc_net,
+        )
         with AccountKey.from_mnemonic(m, acct, passphrase) as key:
             assert key.public_key().to_bytes() == a.public_key + a.chain_code
             assert key.addresses(net, idx) == [str(expected)]
@@ -187,7 +207,11 @@ def _bech32(hrp, data):
         five.append((acc << (5 - bits)) & 31)
     exp = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
     pm = _polymod(exp + five + [0] * 6) ^ 1
-    return hrp + "1" + "".join(_CHARSET[d] for d in five + [(pm >> 5 * (5 - i)) & 31 for i in range(6)])
+    return (
+        hrp
+        + "1"
+        + "".join(_CHARSET[d] for d in five + [(pm >> 5 * (5 - i)) & 31 for i in range(6)])
+    )
 
 
 def test_acct_xvk_round_trips(known_key):
@@ -261,21 +285,39 @@ def test_acct_xvk_rejects_bad_input(known_key):
 
 # -- argument validation --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("source", ["key", "pub"])
 def test_argument_validation(known_key, source):
     src = known_key if source == "key" else known_key.public_key()
     ok = src.addresses(0, MAX, 1)
     assert len(ok) == 1 and ok[0].startswith("addr1")
     assert src.addresses(0, 5, 0) == []
-    for kwargs in ({"start": 2**31}, {"start": -1}, {"start": MAX, "count": 2},
-                   {"start": 2**32 + 5}, {"count": -1}, {"start": 2**31, "count": 0},
-                   {"role": 2}, {"role": -1}, {"role": "0"}, {"role": True}, {"kind": "pointer"},
-                   {"kind": None}, {"threads": 0}, {"threads": -2}):
+    for kwargs in (
+        {"start": 2**31},
+        {"start": -1},
+        {"start": MAX, "count": 2},
+        {"start": 2**32 + 5},
+        {"count": -1},
+        {"start": 2**31, "count": 0},
+        {"role": 2},
+        {"role": -1},
+        {"role": "0"},
+        {"role": True},
+        {"kind": "pointer"},
+        {"kind": None},
+        {"threads": 0},
+        {"threads": -2},
+    ):
         with pytest.raises(ValueError):
             src.addresses(0, **kwargs)
             pytest.fail(f"accepted {kwargs}")
-    for kwargs in ({"start": "0"}, {"start": 1.0}, {"count": None}, {"count": True},
-                   {"threads": "2"}):
+    for kwargs in (
+        {"start": "0"},
+        {"start": 1.0},
+        {"count": None},
+        {"count": True},
+        {"threads": "2"},
+    ):
         with pytest.raises(TypeError):
             src.addresses(0, **kwargs)
             pytest.fail(f"accepted {kwargs}")
@@ -332,6 +374,7 @@ def test_account_index_validation():
 def _bad_checksum(words):
     """Same words with the last one replaced so that the checksum no longer matches."""
     from mnemonic import Mnemonic
+
     m = Mnemonic("english")
     for w in m.wordlist:
         candidate = words[:-1] + [w]
@@ -344,10 +387,10 @@ def test_invalid_mnemonics_rejected():
     words = KNOWN.split()
     bad = [
         _bad_checksum(words),
-        " ".join(words[:-1]),                       # 23 words
-        " ".join(words + ["abandon"]),              # 25 words
-        " ".join(words[:11]),                       # 11 words
-        " ".join(words[:13]),                       # 13 words
+        " ".join(words[:-1]),  # 23 words
+        " ".join(words + ["abandon"]),  # 25 words
+        " ".join(words[:11]),  # 11 words
+        " ".join(words[:13]),  # 13 words
         " ".join(words[:-1] + ["notaword"]),
         " ".join(words[:-1] + [words[-1].upper()]),
         " ".join(words[:-1] + [words[-1] + "\u0301"]),
@@ -369,10 +412,12 @@ def test_invalid_mnemonics_rejected():
 
 # -- secrets --------------------------------------------------------------------------------------
 
+
 def _account_xprv_python(mnemonic, account, passphrase=""):
     """Entropy, root and account private keys recomputed in pure Python (hardened steps need no
     curve arithmetic) -- only to know which byte strings must never show up."""
     from mnemonic import Mnemonic
+
     entropy = bytes(Mnemonic("english").to_entropy(mnemonic))
     root = bytearray(hashlib.pbkdf2_hmac("sha512", passphrase.encode(), entropy, 4096, 96))
     root[0] &= 0xF8
@@ -394,6 +439,7 @@ def _account_xprv_python(mnemonic, account, passphrase=""):
 def test_python_reference_of_the_secret_scan_is_right():
     pytest.importorskip("nacl.bindings", reason="PyNaCl (a pycardano dependency) not installed")
     from nacl.bindings import crypto_scalarmult_ed25519_base_noclamp
+
     _, _, xprv = _account_xprv_python(KNOWN, 0)
     pub = AccountKey.from_mnemonic(KNOWN).public_key().to_bytes()
     assert crypto_scalarmult_ed25519_base_noclamp(xprv[:32]) == pub[:32]
@@ -408,17 +454,20 @@ class _WrongAccountLib:
         self.account = self
 
     def from_mnemonic(self, mnemonic, network, account_index=0, address_index=0):
-        return self._lib.account.from_mnemonic(mnemonic, network, account_index + 1,
-                                               address_index)
+        return self._lib.account.from_mnemonic(mnemonic, network, account_index + 1, address_index)
 
 
 def test_no_secret_in_any_message_or_repr(lib):
     words = KNOWN.split()
     entropy, root, xprv = _account_xprv_python(KNOWN, 0)
-    secrets = [KNOWN, " ".join(words[:3])] + [" ".join(words[i:i + 3]) for i in range(len(words) - 2)]
+    secrets = [KNOWN, " ".join(words[:3])] + [
+        " ".join(words[i : i + 3]) for i in range(len(words) - 2)
+    ]
     secrets = [s.lower() for s in secrets]
-    hexes = [b.hex() for b in (entropy, root, xprv, xprv[:32], xprv[32:64], xprv[64:],
-                               root[:32], root[64:])]
+    hexes = [
+        b.hex()
+        for b in (entropy, root, xprv, xprv[:32], xprv[32:64], xprv[64:], root[:32], root[64:])
+    ]
     hexes += [h[:16] for h in hexes]
 
     texts = []
@@ -426,7 +475,7 @@ def test_no_secret_in_any_message_or_repr(lib):
     def record(fn):
         try:
             fn()
-        except Exception as e:  # noqa: BLE001 - every error path is recorded
+        except Exception as e:
             texts.append("".join(traceback.format_exception(type(e), e, e.__traceback__)))
             texts.append(repr(e))
             texts.append(repr(e.args))
@@ -441,8 +490,14 @@ def test_no_secret_in_any_message_or_repr(lib):
     key = AccountKey.from_mnemonic(KNOWN, keep_mnemonic_for_verify=True)
     plain = AccountKey.from_mnemonic(KNOWN)
     with_pass = AccountKey.from_mnemonic(KNOWN, 0, "secret pass", keep_mnemonic_for_verify=True)
-    texts += [repr(key), str(key), repr(plain), repr(with_pass), repr(key.public_key()),
-              str(dir(key))]
+    texts += [
+        repr(key),
+        str(key),
+        repr(plain),
+        repr(with_pass),
+        repr(key.public_key()),
+        str(dir(key)),
+    ]
     record(lambda: AccountKey.from_mnemonic(_bad_checksum(words)))
     record(lambda: AccountKey.from_mnemonic(" ".join(words[:-1])))
     record(lambda: AccountKey.from_mnemonic(" ".join(words[:-1] + ["notaword"])))
@@ -453,8 +508,15 @@ def test_no_secret_in_any_message_or_repr(lib):
     record(lambda: AccountKey.from_mnemonic(KNOWN.encode()))
     record(lambda: AccountKey.from_mnemonic(KNOWN, keep_mnemonic_for_verify="yes"))
     record(lambda: AccountKey(KNOWN))
-    for bad in ({"start": -1}, {"start": "0"}, {"role": 5}, {"kind": "x"}, {"threads": 0},
-                {"count": -3}, {"start": MAX, "count": 5}):
+    for bad in (
+        {"start": -1},
+        {"start": "0"},
+        {"role": 5},
+        {"kind": "x"},
+        {"threads": 0},
+        {"count": -3},
+        {"start": MAX, "count": 5},
+    ):
         record(lambda: key.addresses(0, **bad))
     record(lambda: key.addresses(7))
     record(lambda: key.addresses("mainnet"))
@@ -470,9 +532,14 @@ def test_no_secret_in_any_message_or_repr(lib):
     record(lambda: AccountPublicKey.from_bytes(xprv))
     key.close()
     texts.append(repr(key))
-    for fn in (key.public_key, lambda: key.addresses(0), lambda: key.stake_address(0),
-               lambda: key.iter_addresses(0), key.__enter__,
-               lambda: key.addresses(0, verify=lib)):
+    for fn in (
+        key.public_key,
+        lambda: key.addresses(0),
+        lambda: key.stake_address(0),
+        lambda: key.iter_addresses(0),
+        key.__enter__,
+        lambda: key.addresses(0, verify=lib),
+    ):
         record(fn)
     plain.close()
     with_pass.close()
@@ -501,8 +568,14 @@ def test_close_then_use_raises():
     key.close()  # idempotent
     assert key.closed
     assert "closed" in repr(key)
-    for fn in (key.public_key, lambda: key.addresses(0), lambda: key.addresses(0, 0, 0),
-               lambda: key.stake_address(0), lambda: key.iter_addresses(0), key.__enter__):
+    for fn in (
+        key.public_key,
+        lambda: key.addresses(0),
+        lambda: key.addresses(0, 0, 0),
+        lambda: key.stake_address(0),
+        lambda: key.iter_addresses(0),
+        key.__enter__,
+    ):
         with pytest.raises(ValueError, match="AccountKey is closed"):
             fn()
     # the public key taken before close() keeps working
@@ -528,11 +601,13 @@ def test_not_picklable(known_key):
     with pytest.raises(TypeError):
         pickle.dumps(known_key)
     import copy
+
     with pytest.raises(TypeError):
         copy.copy(known_key)
 
 
 # -- bulk -----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kind", ["base", "enterprise"])
 @pytest.mark.parametrize("role", [0, 1])
@@ -542,12 +617,12 @@ def test_threads_give_identical_lists(known_key, kind, role):
     ref = pub.addresses(Network.PREVIEW, start, 2000, role=role, kind=kind, threads=1)
     assert len(ref) == len(set(ref)) == 2000
     for threads in range(2, 9):
-        assert pub.addresses(Network.PREVIEW, start, 2000, role=role, kind=kind,
-                             threads=threads) == ref
-    assert known_key.addresses(Network.PREVIEW, start, 2000, role=role, kind=kind,
-                               threads=1) == ref
-    assert known_key.addresses(Network.PREVIEW, start, 2000, role=role, kind=kind,
-                               threads=3) == ref
+        assert (
+            pub.addresses(Network.PREVIEW, start, 2000, role=role, kind=kind, threads=threads)
+            == ref
+        )
+    assert known_key.addresses(Network.PREVIEW, start, 2000, role=role, kind=kind, threads=1) == ref
+    assert known_key.addresses(Network.PREVIEW, start, 2000, role=role, kind=kind, threads=3) == ref
     assert pub.addresses(Network.PREVIEW, start, 2000, role=role, kind=kind) == ref
     # element i is index start + i
     assert pub.addresses(Network.PREVIEW, start + 1234, 1, role=role, kind=kind) == [ref[1234]]
@@ -558,7 +633,7 @@ def test_top_of_the_index_range(known_key):
     tail = pub.addresses(0, MAX - 9, 10, threads=4)
     assert tail == known_key.addresses(0, MAX - 9, 10)
     assert tail[-1] == pub.addresses(0, MAX)[0]
-    assert list(pub.iter_addresses(0, MAX - 9)) == tail   # count=None runs to 2**31-1
+    assert list(pub.iter_addresses(0, MAX - 9)) == tail  # count=None runs to 2**31-1
 
 
 @pytest.mark.parametrize("source", ["key", "pub"])
@@ -569,7 +644,7 @@ def test_iter_addresses_equals_addresses(known_key, source):
     assert iter(it) is it
     assert list(it) == ref
     assert list(src.iter_addresses(2, 500, 0)) == []
-    endless = src.iter_addresses(0, chunk=16)      # 2**31 addresses, produced lazily
+    endless = src.iter_addresses(0, chunk=16)  # 2**31 addresses, produced lazily
     assert [next(endless) for _ in range(3)] == src.addresses(0, 0, 3)
 
 
@@ -598,15 +673,19 @@ def test_concurrent_use_and_close():
 
 # -- verify= --------------------------------------------------------------------------------------
 
+
 def test_verify_passes_on_a_correct_engine(lib):
     m = lib.crypto.generate_mnemonic(24)
     with AccountKey.from_mnemonic(m, 3, keep_mnemonic_for_verify=True) as key:
         base = key.addresses(Network.PREPROD, 100, 200, verify=lib)
         assert base == key.public_key().addresses(Network.PREPROD, 100, 200)
-        assert key.addresses(0, MAX - 4, 5, kind="enterprise", verify=lib) == \
-            key.addresses(0, MAX - 4, 5, kind="enterprise")
-        assert key.addresses(1, 0, 10, role=1, verify=lib)[0] == \
-            lib.account.from_mnemonic(m, 1, 3, 0)["change_address"]
+        assert key.addresses(0, MAX - 4, 5, kind="enterprise", verify=lib) == key.addresses(
+            0, MAX - 4, 5, kind="enterprise"
+        )
+        assert (
+            key.addresses(1, 0, 10, role=1, verify=lib)[0]
+            == lib.account.from_mnemonic(m, 1, 3, 0)["change_address"]
+        )
         assert key.addresses(3, 5, 0, verify=lib) == []
 
 

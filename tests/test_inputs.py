@@ -1,19 +1,23 @@
 """Arguments are checked before any native call: type, range, embedded NUL; secrets never leak."""
+
 import pytest
+from fixtures import MNEMONIC_24
 
 import ccl
 from ccl import CclError, CclLib, Network
-from fixtures import MNEMONIC_24
 
 
-@pytest.mark.parametrize("call", [
-    lambda lib: lib.crypto.blake2b_256("ab\x00cd"),
-    lambda lib: lib.crypto.blake2b_256(b"ab\x00cd"),
-    lambda lib: lib.address.validate("addr1\x00"),
-    lambda lib: lib.wallet.get_address(MNEMONIC_24 + "\x00 zoo", 0, 0),
-    lambda lib: lib.quicktx.build("version: 1.0\x00", [], {}),
-    lambda lib: lib.account.sign_tx_with_keys(MNEMONIC_24, "00", ["payment\x00"], 0),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lib: lib.crypto.blake2b_256("ab\x00cd"),
+        lambda lib: lib.crypto.blake2b_256(b"ab\x00cd"),
+        lambda lib: lib.address.validate("addr1\x00"),
+        lambda lib: lib.wallet.get_address(MNEMONIC_24 + "\x00 zoo", 0, 0),
+        lambda lib: lib.quicktx.build("version: 1.0\x00", [], {}),
+        lambda lib: lib.account.sign_tx_with_keys(MNEMONIC_24, "00", ["payment\x00"], 0),
+    ],
+)
 def test_embedded_nul_is_value_error(lib, call):
     with pytest.raises(ValueError, match="embedded NUL"):
         call(lib)
@@ -87,16 +91,20 @@ def test_unicode_is_utf8(lib):
 
 
 def test_secret_never_in_errors(lib):
-    secret_sk = "5a" * 31 + "zz"          # bad hex: libccl echoes bad input in some messages
-    for call in (lambda: lib.crypto.sign("abcd", secret_sk),
-                 lambda: lib.crypto.sign_many(["abcd"], secret_sk)):
+    secret_sk = "5a" * 31 + "zz"  # bad hex: libccl echoes bad input in some messages
+    for call in (
+        lambda: lib.crypto.sign("abcd", secret_sk),
+        lambda: lib.crypto.sign_many(["abcd"], secret_sk),
+    ):
         with pytest.raises(CclError) as e:
             call()
         assert secret_sk not in str(e.value) and secret_sk not in repr(e.value)
     phrase = "zebra " * 11 + "quartz"
-    for call in (lambda: lib.account.from_mnemonic(phrase, 0),
-                 lambda: lib.wallet.get_address(phrase, 0),
-                 lambda: lib.wallet.get_addresses(phrase, 0, [0, 1])):
+    for call in (
+        lambda: lib.account.from_mnemonic(phrase, 0),
+        lambda: lib.wallet.get_address(phrase, 0),
+        lambda: lib.wallet.get_addresses(phrase, 0, [0, 1]),
+    ):
         with pytest.raises(CclError) as e:
             call()
         assert "zebra" not in str(e.value) and "quartz" not in str(e.value)
@@ -109,7 +117,7 @@ def test_echoing_messages_are_redacted_for_secret_arguments(lib):
         lib.tx.sign_with_secret_key("00", "secretsecretxyz")
     assert "secretsecretxyz" not in str(e.value)
     with pytest.raises(CclError) as e:
-        lib.crypto.blake2b_256("notsecretxyz1")   # not a secret: message kept as libccl wrote it
+        lib.crypto.blake2b_256("notsecretxyz1")  # not a secret: message kept as libccl wrote it
     assert "notsecretxyz1" in str(e.value)
 
 
@@ -132,6 +140,7 @@ def test_closed_handle(lib):
 def test_lib_path_must_match_the_linked_library(tmp_path):
     info = ccl._core._runtime_info()
     import os
+
     CclLib(lib_path=os.path.dirname(info["library"]))  # the linked one: accepted
     with pytest.raises(OSError, match="rebuild"):
         CclLib(lib_path=str(tmp_path))

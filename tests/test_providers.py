@@ -1,14 +1,15 @@
 """Providers and evaluators against a real HTTP server on 127.0.0.1 serving recorded
 Blockfrost/Yaci-shaped responses (no mock of the HTTP client), and build_with through libccl."""
+
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from fixtures import PROTOCOL_PARAMS, payment_plan, utxos_for
 
 from ccl import BlockfrostEvaluator, BlockfrostProvider, ProviderError, YaciProvider
 from ccl.providers import parse_evaluation
-from fixtures import PROTOCOL_PARAMS, payment_plan, utxos_for
 
 
 class ChainServer(ThreadingHTTPServer):
@@ -16,7 +17,7 @@ class ChainServer(ThreadingHTTPServer):
 
     def __init__(self, routes):
         super().__init__(("127.0.0.1", 0), Handler)
-        self.routes = routes      # (method, path) -> (status, body or callable(request) -> body)
+        self.routes = routes  # (method, path) -> (status, body or callable(request) -> body)
         self.requests = []
 
     @property
@@ -31,7 +32,9 @@ class Handler(BaseHTTPRequestHandler):
     def _serve(self, method):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        self.server.requests.append((method, self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+        self.server.requests.append(
+            (method, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+        )
         status, payload = self.server.routes.get((method, self.path), (404, {"error": "not found"}))
         if callable(payload):
             payload = payload(body)
@@ -64,16 +67,23 @@ def server():
 
 def blockfrost_utxo(k):
     # Blockfrost's shape: no owning address on each UTXO.
-    return {"tx_hash": format(k, "064x"), "output_index": k % 3,
-            "amount": [{"unit": "lovelace", "quantity": "2000000"}]}
+    return {
+        "tx_hash": format(k, "064x"),
+        "output_index": k % 3,
+        "amount": [{"unit": "lovelace", "quantity": "2000000"}],
+    }
 
 
 def test_blockfrost_pages_and_fills_address(server):
     addr = "addr_test1xyz"
     server.routes[("GET", f"/addresses/{addr}/utxos?count=100&page=1")] = (
-        200, [blockfrost_utxo(k) for k in range(100)])
+        200,
+        [blockfrost_utxo(k) for k in range(100)],
+    )
     server.routes[("GET", f"/addresses/{addr}/utxos?count=100&page=2")] = (
-        200, [blockfrost_utxo(k) for k in range(100, 130)])
+        200,
+        [blockfrost_utxo(k) for k in range(100, 130)],
+    )
     server.routes[("GET", "/epochs/latest/parameters")] = (200, PROTOCOL_PARAMS)
     provider = BlockfrostProvider("proj123", base_url=server.url + "/")
     utxos = provider.utxos(addr)
@@ -111,6 +121,7 @@ def test_timeouts_are_bounded(server):
 
 def test_connection_refused():
     import socket
+
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
@@ -136,20 +147,35 @@ def test_build_with_yaci_and_remote_evaluator(server, lib, accounts):
         return {"result": {"EvaluationResult": {}}}  # no redeemers in a plain payment
 
     server.routes[("POST", "/utils/txs/evaluate")] = (200, evaluate)
-    result = lib.quicktx.build_with(plan, YaciProvider(server.url), addr,
-                                    evaluator=BlockfrostEvaluator("p", base_url=server.url))
+    result = lib.quicktx.build_with(
+        plan,
+        YaciProvider(server.url),
+        addr,
+        evaluator=BlockfrostEvaluator("p", base_url=server.url),
+    )
     assert result == direct
     assert seen == [bytes.fromhex(direct["tx_cbor"])]  # the draft went over the wire as CBOR
 
 
 def test_parse_evaluation_shapes():
-    legacy = {"result": {"EvaluationResult": {"mint:0": {"memory": 5, "steps": 6},
-                                              "spend:1": {"memory": 3, "steps": 4},
-                                              "spend:0": {"memory": 1, "steps": 2}}}}
-    assert parse_evaluation(legacy) == [{"mem": 1, "steps": 2}, {"mem": 3, "steps": 4},
-                                        {"mem": 5, "steps": 6}]
-    v6 = [{"validator": {"purpose": "mint", "index": 0}, "budget": {"memory": 7, "cpu": 8}},
-          {"validator": "spend:0", "budget": {"memory": 1, "cpu": 2}}]
+    legacy = {
+        "result": {
+            "EvaluationResult": {
+                "mint:0": {"memory": 5, "steps": 6},
+                "spend:1": {"memory": 3, "steps": 4},
+                "spend:0": {"memory": 1, "steps": 2},
+            }
+        }
+    }
+    assert parse_evaluation(legacy) == [
+        {"mem": 1, "steps": 2},
+        {"mem": 3, "steps": 4},
+        {"mem": 5, "steps": 6},
+    ]
+    v6 = [
+        {"validator": {"purpose": "mint", "index": 0}, "budget": {"memory": 7, "cpu": 8}},
+        {"validator": "spend:0", "budget": {"memory": 1, "cpu": 2}},
+    ]
     assert parse_evaluation(v6) == [{"mem": 1, "steps": 2}, {"mem": 7, "steps": 8}]
     with pytest.raises(ProviderError):
         parse_evaluation({"result": {"EvaluationFailure": {"ScriptFailures": {}}}})

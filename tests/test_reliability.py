@@ -7,6 +7,7 @@ hang then shows up as a failed assertion carrying the child's output instead of 
 Default run: well under a minute on 2 cores. ``-m slow`` adds the long variants (100,000
 short-lived threads, 64 threads x 10,000 calls, 200 forked workers, a million-item batch).
 """
+
 import json
 import logging
 import os
@@ -19,21 +20,31 @@ import time
 import traceback
 
 import pytest
-
-from ccl import CclClosedError, CclError, CclLib, Network
 from fixtures import MNEMONIC_12, MNEMONIC_24
 from test_concurrency import child
+
+from ccl import CclClosedError, CclError, CclLib, Network
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 #: Text that only appears in stderr when the process died natively (GraalVM fatal error, signal,
 #: sanitizer report, CPython fatal error), as opposed to a Python exception.
-FATAL_MARKERS = ("Fatal error", "Unhandled exception", "Segmentation fault", "SIGSEGV", "SIGABRT",
-                 "Fatal Python error", "core dumped", "AddressSanitizer", "Aborted")
+FATAL_MARKERS = (
+    "Fatal error",
+    "Unhandled exception",
+    "Segmentation fault",
+    "SIGSEGV",
+    "SIGABRT",
+    "Fatal Python error",
+    "core dumped",
+    "AddressSanitizer",
+    "Aborted",
+)
 
 
 # ---------------------------------------------------------------------------------------------
 # Child interpreter helpers (child() from test_concurrency.py returns everything).
+
 
 def describe(proc):
     rc = proc.returncode
@@ -58,7 +69,7 @@ def report(out, key):
     """The JSON object printed by a child on a line starting with ``key``."""
     for line in out.splitlines():
         if line.startswith(key + " "):
-            return json.loads(line[len(key) + 1:])
+            return json.loads(line[len(key) + 1 :])
     raise AssertionError(f"no {key!r} line in child output:\n{out}")
 
 
@@ -172,8 +183,10 @@ print("prefork", json.dumps({{
 
 
 def _prefork(n, timeout, grandchildren):
-    proc = child(PREFORK.format(n=n, timeout=timeout, grandchildren=grandchildren),
-                 timeout=timeout * 3 + n * 5)
+    proc = child(
+        PREFORK.format(n=n, timeout=timeout, grandchildren=grandchildren),
+        timeout=timeout * 3 + n * 5,
+    )
     out = assert_ok(proc)
     r = report(out, "prefork")
     print("prefork figures:", r)
@@ -196,7 +209,8 @@ def test_prefork_many_workers():
 
 def test_fork_while_a_batch_runs_in_another_thread():
     # The parent's native batch workers (not Python threads) are inside libccl at fork time.
-    out = assert_ok(child("""
+    out = assert_ok(
+        child("""
         import os, threading, time
         from ccl import CclLib
         from fixtures import MNEMONIC_12
@@ -231,19 +245,23 @@ def test_fork_while_a_batch_runs_in_another_thread():
             time.sleep(0.05)
         stop.set(); t.join()
         print("children ok", ok)
-    """))
+    """)
+    )
     assert "children ok 8" in out
 
 
 # ---------------------------------------------------------------------------------------------
 # 2. threads
 
+
 @pytest.mark.slow
 def test_100k_short_lived_threads_do_not_grow_rss():
     # A 20,000-thread warm-up lets the isolate's young generation reach its working size (tens
     # of MB: heap, not a leak). Then 100,000 threads, each attaching, calling once and exiting,
     # must add at most 10 MB: each leaked IsolateThread would cost ~2.5 KB (+250 MB).
-    out = assert_ok(child("""
+    out = assert_ok(
+        child(
+            """
         import json, threading, time
         import ccl
         from ccl import CclLib
@@ -272,7 +290,10 @@ def test_100k_short_lived_threads_do_not_grow_rss():
         print("threads", json.dumps({"growth_kb": after - before, "before_kb": before,
               "attached": ccl._core._runtime_info()["attached_threads"], "wrong": len(wrong),
               "seconds": round(time.monotonic() - t0, 1)}))
-    """, timeout=900))
+    """,
+            timeout=900,
+        )
+    )
     r = report(out, "threads")
     print("short-lived thread figures:", r)
     assert r["wrong"] == 0 and r["attached"] == 1, r
@@ -282,8 +303,11 @@ def test_100k_short_lived_threads_do_not_grow_rss():
 @pytest.fixture(scope="module")
 def mix_data(lib, accounts, built_tx):
     sender, receiver = accounts
-    addrs = [a[k] for a in accounts for k in ("base_address", "enterprise_address",
-                                               "stake_address", "change_address")]
+    addrs = [
+        a[k]
+        for a in accounts
+        for k in ("base_address", "enterprise_address", "stake_address", "change_address")
+    ]
     seed = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
     pk = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
     return {"addrs": addrs, "sk": seed, "pk": pk, "tx": built_tx["tx_cbor"]}
@@ -295,13 +319,22 @@ def mixed(lib, d, k, heavy_every):
     addrs = d["addrs"]
     h = format(k, "06x")
     addr = addrs[k % len(addrs)]
-    out = [lib.crypto.blake2b_256(h), lib.crypto.blake2b_224(h), lib.address.validate(addr),
-           lib.address.info(addr), lib.address.to_bytes(addr), lib.address.validate("addr1" + h)]
+    out = [
+        lib.crypto.blake2b_256(h),
+        lib.crypto.blake2b_224(h),
+        lib.address.validate(addr),
+        lib.address.info(addr),
+        lib.address.to_bytes(addr),
+        lib.address.validate("addr1" + h),
+    ]
     out.append(lib.address.from_bytes(out[4]))
     sig = lib.crypto.sign(h, d["sk"])
     out += [sig, lib.crypto.verify(sig, h, d["pk"]), lib.crypto.verify(sig, h + "00", d["pk"])]
-    for bad in (lambda: lib.crypto.blake2b_256(h[:-1]), lambda: lib.address.info("x" + h),
-                lambda: lib.tx.hash(h)):
+    for bad in (
+        lambda: lib.crypto.blake2b_256(h[:-1]),
+        lambda: lib.address.info("x" + h),
+        lambda: lib.tx.hash(h),
+    ):
         try:
             bad()
             out.append("no error")
@@ -310,8 +343,9 @@ def mixed(lib, d, k, heavy_every):
     if k % 7 == 0:
         out.append(lib.tx.hash(d["tx"]))
     if k % 50 == 0:
-        out.append(lib.crypto.blake2b_256_many([format(k + j, "04x") for j in range(40)],
-                                               threads=2))
+        out.append(
+            lib.crypto.blake2b_256_many([format(k + j, "04x") for j in range(40)], threads=2)
+        )
         out.append(lib.address.validate_many(addrs + ["bad"] * 4, threads=3))
     if k % heavy_every == 0:
         out.append(lib.wallet.get_address(MNEMONIC_24, Network(k % 4), k % 11))
@@ -396,6 +430,7 @@ def test_interpreter_exit_with_many_daemon_batch_owners():
 # ---------------------------------------------------------------------------------------------
 # 3. lifecycle: close() racing batches, use during interpreter finalisation
 
+
 def test_close_while_threads_are_mid_batch(lib, mix_data):
     # Threads loop over every kind of batch on one handle; close() must end each of them with
     # CclClosedError (never another error, a wrong or partial result, or a hang), while a batch
@@ -409,17 +444,19 @@ def test_close_while_threads_are_mid_batch(lib, mix_data):
         "derive": [lib.wallet.get_address(MNEMONIC_12, 0, i) for i in range(6)],
         "many": lib.account.from_mnemonic_many(MNEMONIC_12, 0, 0, [0, 1], threads=2),
     }
-    expect["info"] = [x if not isinstance(x, CclError) else (x.code, x.message, x.index)
-                      for x in expect["info"]]
+    expect["info"] = [
+        x if not isinstance(x, CclError) else (x.code, x.message, x.index) for x in expect["info"]
+    ]
 
     for round_ in range(3):
         handle = CclLib()
         calls = {
             "hash": lambda h: h.crypto.blake2b_256_many(hexes[:3000], threads=2),
             "validate": lambda h: h.address.validate_many((addrs + ["bad"]) * 200, threads=3),
-            "info": lambda h: [x if not isinstance(x, CclError) else (x.code, x.message, x.index)
-                               for x in h.address.info_many((addrs + ["bad"]) * 20,
-                                                            errors="return", threads=2)],
+            "info": lambda h: [
+                x if not isinstance(x, CclError) else (x.code, x.message, x.index)
+                for x in h.address.info_many((addrs + ["bad"]) * 20, errors="return", threads=2)
+            ],
             "derive": lambda h: h.wallet.get_addresses(MNEMONIC_12, 0, range(6), threads=2),
             "many": lambda h: h.account.from_mnemonic_many(MNEMONIC_12, 0, 0, [0, 1], threads=2),
         }
@@ -435,8 +472,13 @@ def test_close_while_threads_are_mid_batch(lib, mix_data):
 
         other_result = []
         threads = [threading.Thread(target=loop, args=(n,)) for n in calls]
-        threads.append(threading.Thread(target=lambda: other_result.append(
-            CclLib().crypto.blake2b_256_many(hexes, threads=2))))
+        threads.append(
+            threading.Thread(
+                target=lambda: other_result.append(
+                    CclLib().crypto.blake2b_256_many(hexes, threads=2)
+                )
+            )
+        )
         for t in threads:
             t.start()
         time.sleep(0.3 + 0.2 * round_)
@@ -457,7 +499,8 @@ def test_close_while_threads_are_mid_batch(lib, mix_data):
 FINALIZATION = {
     # lib methods from an atexit handler and from __del__ of module globals (one in a reference
     # cycle, collected by the final GC; one dropped when __main__ is torn down)
-    "atexit_and_del": ("""
+    "atexit_and_del": (
+        """
         import atexit, os, sys
         from ccl import CclLib, Network
         from ccl.hd import AccountKey
@@ -490,12 +533,15 @@ FINALIZATION = {
                   and len(lib.crypto.blake2b_256_many(["00"] * 1000, threads=2)) == 1000)
             W(1, b"atexit ok %d\\n" % ok)
         print("main done", flush=True)
-    """, ["main done", "atexit ok 1", "del ok 1", "del ok 1"]),
+    """,
+        ["main done", "atexit ok 1", "del ok 1", "del ok 1"],
+    ),
     # daemon threads calling libccl and the HD engine (whose worker threads are joined inside the
     # C call) while the interpreter shuts down, plus an atexit handler racing them (CPython skips
     # module teardown when daemon threads exist). Batches in daemon threads at exit: see
     # test_interpreter_exit_with_many_daemon_batch_owners.
-    "daemon_threads": ("""
+    "daemon_threads": (
+        """
         import atexit, os, threading, time
         from ccl import CclLib
         from ccl.hd import AccountKey
@@ -515,9 +561,12 @@ FINALIZATION = {
             W(1, b"atexit ok %d\\n" % (len(lib.crypto.blake2b_256_many(["00"] * 5000)) == 5000))
         time.sleep(0.2)
         print("main done", flush=True)
-    """, ["main done", "atexit ok 1"]),
+    """,
+        ["main done", "atexit ok 1"],
+    ),
     # a handle closed in atexit while a daemon thread is mid-batch on it
-    "close_at_exit": ("""
+    "close_at_exit": (
+        """
         import atexit, os, threading, time
         from ccl import CclLib
         from fixtures import MNEMONIC_12
@@ -529,7 +578,9 @@ FINALIZATION = {
         atexit.register(lib.close)
         time.sleep(0.3)
         print("main done", flush=True)
-    """, ["main done"]),
+    """,
+        ["main done"],
+    ),
 }
 
 
@@ -550,8 +601,11 @@ def test_use_during_interpreter_finalization(scenario):
 # ---------------------------------------------------------------------------------------------
 # 4. oversized inputs (children: an allocation beyond the isolate heap aborts the process)
 
+
 def test_100mb_hex_with_the_default_heap():
-    out = assert_ok(child("""
+    out = assert_ok(
+        child(
+            """
         import hashlib, os
         from ccl import CclLib, CclError
         data = os.urandom(50_000_000)
@@ -561,12 +615,16 @@ def test_100mb_hex_with_the_default_heap():
             print("result", got == hashlib.blake2b(data, digest_size=32).hexdigest())
         except (CclError, ValueError, MemoryError) as e:    # a clear error is acceptable too
             print("result error", type(e).__name__, str(e)[:200])
-    """, timeout=300))
+    """,
+            timeout=300,
+        )
+    )
     assert "result True" in out or "result error" in out, out
 
 
 def test_100mb_hex_with_a_64m_heap_is_refused_before_the_call():
-    out = assert_ok(child("""
+    out = assert_ok(
+        child("""
         import ccl
         ccl.configure(max_heap="64m")
         lib = ccl.CclLib()
@@ -582,13 +640,15 @@ def test_100mb_hex_with_a_64m_heap_is_refused_before_the_call():
             print("refused", "configured isolate heap" in str(e))
         print("started", ccl._core._runtime_info()["started"])
         print("still works", len(lib.crypto.blake2b_256("00" * 1_000_000)) == 64)
-    """))
+    """)
+    )
     assert out.count("refused True") == 2 and "accepted" not in out, out
     assert "still works True" in out, out
 
 
 def _rss_batch_child(method, n):
-    return child(f"""
+    return child(
+        f"""
         import gc, hashlib, json, time
         from ccl import CclLib
         lib = CclLib()
@@ -622,7 +682,9 @@ def _rss_batch_child(method, n):
             ok = got == [ref[x] for x in items]
         print("batch", json.dumps({{"n": len(got), "ok": ok, "base_kb": base, "peak_kb": peak,
               "result_kb": result_kb, "seconds": round(secs, 2)}}))
-    """, timeout=900)
+    """,
+        timeout=900,
+    )
 
 
 @pytest.mark.slow
@@ -665,7 +727,7 @@ def test_heap_cap_is_honoured():
     assert "distinct 1" in out
     assert "Maximum heap size: 64M" in proc.stderr, proc.stderr[-2000:]
     before_sizes = [float(m.group(1)) for m in GC_LINE.finditer(proc.stderr)]
-    assert len(before_sizes) >= 10, proc.stderr[-2000:]      # the cap forced collections
+    assert len(before_sizes) >= 10, proc.stderr[-2000:]  # the cap forced collections
     assert max(before_sizes) <= 64, max(before_sizes)
 
 
@@ -717,9 +779,9 @@ def secrets(lib):
         "address kL": addr_key.xprivate_key[:32].hex(),
         "address chain code": addr_key.chain_code.hex(),
     }
-    for k in range(0, len(sk_hex) - 31, 32):   # every 16-byte slice of libccl's key hex
-        needles[f"libccl key slice {k}"] = sk_hex[k:k + 32]
-    for k in range(len(words) - 1):            # any two consecutive words
+    for k in range(0, len(sk_hex) - 31, 32):  # every 16-byte slice of libccl's key hex
+        needles[f"libccl key slice {k}"] = sk_hex[k : k + 32]
+    for k in range(len(words) - 1):  # any two consecutive words
         needles[f"words {k}-{k + 1}"] = f"{words[k]} {words[k + 1]}"
     return {"phrase": phrase, "words": words, "sk_hex": sk_hex, "needles": needles}
 
@@ -728,8 +790,11 @@ def find_secrets(text, secrets):
     low = text.lower()
     hits = [name for name, needle in secrets["needles"].items() if needle.lower() in low]
     # single words, whole-word (the phrase's words were chosen not to occur in ccl's messages)
-    hits += [f"word {w!r}" for w in set(secrets["words"])
-             if len(w) >= 4 and re.search(rf"\b{re.escape(w)}\b", low)]
+    hits += [
+        f"word {w!r}"
+        for w in set(secrets["words"])
+        if len(w) >= 4 and re.search(rf"\b{re.escape(w)}\b", low)
+    ]
     return hits
 
 
@@ -760,6 +825,7 @@ def _secret_calls(lib, s):
     """Every libccl/hd method taking a mnemonic or a private key, called wrongly in every way we
     can think of. Yields (label, thunk)."""
     from ccl.hd import AccountKey
+
     phrase, words, sk = s["phrase"], s["words"], s["sk_hex"]
     bad_checksum = " ".join(words[:-1] + ["zoo" if words[-1] != "zoo" else "zone"])
     variants = {
@@ -775,24 +841,35 @@ def _secret_calls(lib, s):
     }
     for name, m in variants.items():
         yield f"account.from_mnemonic {name}", lambda m=m: lib.account.from_mnemonic(m, 0)
-        yield f"account.from_mnemonic_many {name}", \
-            lambda m=m: lib.account.from_mnemonic_many(m, 0, 0, [0, 1], threads=2)
+        yield (
+            f"account.from_mnemonic_many {name}",
+            lambda m=m: lib.account.from_mnemonic_many(m, 0, 0, [0, 1], threads=2),
+        )
         yield f"account.get_private_key {name}", lambda m=m: lib.account.get_private_key(m, 0)
         yield f"account.get_public_key {name}", lambda m=m: lib.account.get_public_key(m, 0)
         yield f"account.sign_tx {name}", lambda m=m: lib.account.sign_tx(m, "00", 0)
-        yield f"account.sign_tx_with_keys {name}", \
-            lambda m=m: lib.account.sign_tx_with_keys(m, "00", ["payment", "stake"], 0)
+        yield (
+            f"account.sign_tx_with_keys {name}",
+            lambda m=m: lib.account.sign_tx_with_keys(m, "00", ["payment", "stake"], 0),
+        )
         yield f"account.get_drep_id {name}", lambda m=m: lib.account.get_drep_id(m, 0)
         yield f"crypto.validate_mnemonic {name}", lambda m=m: lib.crypto.validate_mnemonic(m)
-        for g in ("drep_key_from_mnemonic", "committee_cold_key_from_mnemonic",
-                  "committee_hot_key_from_mnemonic"):
+        for g in (
+            "drep_key_from_mnemonic",
+            "committee_cold_key_from_mnemonic",
+            "committee_hot_key_from_mnemonic",
+        ):
             yield f"gov.{g} {name}", lambda m=m, g=g: getattr(lib.gov, g)(m, 0)
         yield f"wallet.from_mnemonic {name}", lambda m=m: lib.wallet.from_mnemonic(m, 0)
         yield f"wallet.get_address {name}", lambda m=m: lib.wallet.get_address(m, 0, 0)
-        yield f"wallet.get_addresses {name}", \
-            lambda m=m: lib.wallet.get_addresses(m, 0, [0, 1], threads=2)
-        yield f"wallet.iter_addresses {name}", \
-            lambda m=m: next(lib.wallet.iter_addresses(m, 0, count=2))
+        yield (
+            f"wallet.get_addresses {name}",
+            lambda m=m: lib.wallet.get_addresses(m, 0, [0, 1], threads=2),
+        )
+        yield (
+            f"wallet.iter_addresses {name}",
+            lambda m=m: next(lib.wallet.iter_addresses(m, 0, count=2)),
+        )
         yield f"hd.AccountKey.from_mnemonic {name}", lambda m=m: AccountKey.from_mnemonic(m)
     # the right phrase with every other argument wrong
     for label, thunk in {
@@ -805,15 +882,19 @@ def _secret_calls(lib, s):
         "sign_tx bad tx": lambda: lib.account.sign_tx(phrase, "zz" + phrase, 0),
         "sign_tx bad cbor": lambda: lib.account.sign_tx(phrase, "00", 0),
         "sign_tx_with_keys bad role": lambda: lib.account.sign_tx_with_keys(
-            phrase, "00", [phrase], 0),
+            phrase, "00", [phrase], 0
+        ),
         "hd account index": lambda: AccountKey.from_mnemonic(phrase, -1),
         "hd passphrase type": lambda: AccountKey.from_mnemonic(phrase, 0, b"x"),
         "hd verify without kept words": lambda: AccountKey.from_mnemonic(phrase).addresses(
-            0, verify=lib),
+            0, verify=lib
+        ),
         "hd verify with passphrase": lambda: AccountKey.from_mnemonic(
-            phrase, passphrase="p", keep_mnemonic_for_verify=True).addresses(0, verify=lib),
+            phrase, passphrase="p", keep_mnemonic_for_verify=True
+        ).addresses(0, verify=lib),
         "hd verify wrong lib": lambda: AccountKey.from_mnemonic(
-            phrase, keep_mnemonic_for_verify=True).addresses(0, verify=object()),
+            phrase, keep_mnemonic_for_verify=True
+        ).addresses(0, verify=object()),
         "hd closed": lambda: _closed_key(phrase).addresses(0),
         "hd pickle": lambda: __import__("pickle").dumps(AccountKey.from_mnemonic(phrase)),
         "hd role": lambda: AccountKey.from_mnemonic(phrase).addresses(0, role=2),
@@ -828,7 +909,8 @@ def _secret_calls(lib, s):
         "sign bad key": lambda: lib.crypto.sign("00", sk[:-1] + "z"),
         "sign_many bad items": lambda: lib.crypto.sign_many(["zz", "00"], sk[:-1] + "z"),
         "sign_many errors return": lambda: _raise_first(
-            lib.crypto.sign_many(["zz", "0"], sk[:-1] + "z", errors="return")),
+            lib.crypto.sign_many(["zz", "0"], sk[:-1] + "z", errors="return")
+        ),
         "sign_with_secret_key": lambda: lib.tx.sign_with_secret_key("00", sk),
         "sign_with_secret_key bad": lambda: lib.tx.sign_with_secret_key("00", sk + "zz"),
         "sign_with_secret_key cbor": lambda: lib.tx.sign_with_secret_key("00", "5840" + sk),
@@ -841,6 +923,7 @@ def _secret_calls(lib, s):
 
 def _closed_key(phrase):
     from ccl.hd import AccountKey
+
     key = AccountKey.from_mnemonic(phrase)
     key.close()
     return key
@@ -860,6 +943,7 @@ def _false_is_error(value):
 def test_secrets_never_in_errors_reprs_or_logs(lib, secrets, caplog):
     from ccl.hd import AccountKey
     from ccl.providers import BlockfrostEvaluator, BlockfrostProvider, YaciProvider
+
     caplog.set_level(logging.DEBUG)
     leaks, errors_seen = [], 0
     for label, thunk in _secret_calls(lib, secrets):
@@ -875,10 +959,19 @@ def test_secrets_never_in_errors_reprs_or_logs(lib, secrets, caplog):
     assert errors_seen >= 120, errors_seen
     phrase = secrets["phrase"]
     key = AccountKey.from_mnemonic(phrase, keep_mnemonic_for_verify=True)
-    objects = [lib, CclLib(), key, key.public_key(), AccountKey.from_mnemonic(phrase, 5),
-               _closed_key(phrase), lib.account, lib.wallet,
-               BlockfrostProvider(secrets["sk_hex"], "preprod"),
-               BlockfrostEvaluator(secrets["sk_hex"], "mainnet"), YaciProvider()]
+    objects = [
+        lib,
+        CclLib(),
+        key,
+        key.public_key(),
+        AccountKey.from_mnemonic(phrase, 5),
+        _closed_key(phrase),
+        lib.account,
+        lib.wallet,
+        BlockfrostProvider(secrets["sk_hex"], "preprod"),
+        BlockfrostEvaluator(secrets["sk_hex"], "mainnet"),
+        YaciProvider(),
+    ]
     for obj in objects:
         for text in (repr(obj), str(obj)):
             hits = find_secrets(text, secrets)
@@ -893,20 +986,25 @@ def test_secrets_never_in_errors_reprs_or_logs(lib, secrets, caplog):
 
 def test_unencodable_secret_is_not_kept_in_the_exception_chain(lib, secrets):
     from ccl.hd import AccountKey
+
     # A lone surrogate makes the UTF-8 conversion raise UnicodeEncodeError, whose .object is the
     # whole argument: the ValueError raised instead must not keep it as (even a suppressed)
     # __context__, where error trackers and debuggers can still reach it.
     phrase, sk = secrets["phrase"], secrets["sk_hex"]
-    calls = [lambda: lib.crypto.validate_mnemonic(phrase + " \udc80"),
-             lambda: lib.account.from_mnemonic(phrase + " \udc80", 0),
-             lambda: lib.wallet.get_addresses(phrase + " \udc80", 0, [0]),
-             lambda: lib.crypto.sign("00", sk + "\udcff"),
-             lambda: AccountKey.from_mnemonic(phrase + " \udc80"),
-             lambda: AccountKey.from_mnemonic(phrase, passphrase="\udc80")]
+    calls = [
+        lambda: lib.crypto.validate_mnemonic(phrase + " \udc80"),
+        lambda: lib.account.from_mnemonic(phrase + " \udc80", 0),
+        lambda: lib.wallet.get_addresses(phrase + " \udc80", 0, [0]),
+        lambda: lib.crypto.sign("00", sk + "\udcff"),
+        lambda: AccountKey.from_mnemonic(phrase + " \udc80"),
+        lambda: AccountKey.from_mnemonic(phrase, passphrase="\udc80"),
+    ]
     for call in calls:
         with pytest.raises(ValueError) as e:
             call()
-        hits = [h for t in exception_texts(e.value, suppressed=True) for h in find_secrets(t, secrets)]
+        hits = [
+            h for t in exception_texts(e.value, suppressed=True) for h in find_secrets(t, secrets)
+        ]
         assert not hits, hits[:3]
 
 
@@ -934,12 +1032,29 @@ CLI_CASES = [
 @pytest.mark.parametrize("label,stdin,extra", CLI_CASES, ids=[c[0] for c in CLI_CASES])
 def test_cli_never_prints_secrets(secrets, tmp_path, label, stdin, extra):
     words = secrets["words"]
-    text = stdin.format(phrase=secrets["phrase"], bad=" ".join(words[:-1] + ["zoo"]),
-                        unknown=" ".join(words[:-1] + ["qwertyuiop"]),
-                        short=" ".join(words[:5]))
-    proc = subprocess.run([sys.executable, "-m", "ccl", "addresses", "--mnemonic-stdin",
-                           "--network", "preprod", *extra], input=text, capture_output=True,
-                          text=True, timeout=120, cwd=tmp_path)
+    text = stdin.format(
+        phrase=secrets["phrase"],
+        bad=" ".join(words[:-1] + ["zoo"]),
+        unknown=" ".join(words[:-1] + ["qwertyuiop"]),
+        short=" ".join(words[:5]),
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ccl",
+            "addresses",
+            "--mnemonic-stdin",
+            "--network",
+            "preprod",
+            *extra,
+        ],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert_no_native_crash(proc)
     assert proc.returncode in (0, 1, 2), describe(proc)
     if proc.returncode != 0:
@@ -952,9 +1067,24 @@ def test_cli_never_prints_secrets(secrets, tmp_path, label, stdin, extra):
 def test_cli_new_wallet_phrase_only_in_its_file(tmp_path):
     # no key given: a new phrase is created; it may appear in the phrase file and nowhere else
     phrase_file = tmp_path / "phrase.txt"
-    proc = subprocess.run([sys.executable, "-m", "ccl", "addresses", "--network", "preview",
-                           "--count", "3", "--phrase-out", str(phrase_file)],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ccl",
+            "addresses",
+            "--network",
+            "preview",
+            "--count",
+            "3",
+            "--phrase-out",
+            str(phrase_file),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert_ok(proc)
     phrase = phrase_file.read_text().strip()
     assert len(phrase.split()) == 24 and oct(phrase_file.stat().st_mode & 0o777) == "0o600"

@@ -25,30 +25,35 @@ import traceback
 # and is confirmed by the correctness gate against every contender on every run.
 
 MNEMONIC = "test walk nut penalty hip pave soap entry language right filter choice"
-EXPECTED_FIRST_ADDRESS = (
-    "addr1qx2fxv2umyhttkxyxp8x0dlpdt3k6cwng5pxj3jhsydzer3jcu5d8ps7zex2k2xt3uqxgjqnnj83ws8lhrn648jjxtwqfjkjv7"
-)
+EXPECTED_FIRST_ADDRESS = "addr1qx2fxv2umyhttkxyxp8x0dlpdt3k6cwng5pxj3jhsydzer3jcu5d8ps7zex2k2xt3uqxgjqnnj83ws8lhrn648jjxtwqfjkjv7"
 # index 1 of the same wallet: the receiver of the quicktx plan
-RECEIVER_ADDRESS = (
-    "addr1qx7svwszky8gcmhrfza7a89z9u0dfzd3l7h23sqlc5yml7ejcu5d8ps7zex2k2xt3uqxgjqnnj83ws8lhrn648jjxtwqmk7v0s"
-)
+RECEIVER_ADDRESS = "addr1qx7svwszky8gcmhrfza7a89z9u0dfzd3l7h23sqlc5yml7ejcu5d8ps7zex2k2xt3uqxgjqnnj83ws8lhrn648jjxtwqmk7v0s"
 NETWORK_MAINNET = 0  # CCL ordinal
 BLAKE_HEX = bytes(range(32)).hex()  # 32-byte input
 
 PROTOCOL_PARAMS = {
-    "min_fee_a": 44, "min_fee_b": 155381, "max_tx_size": 16384,
-    "key_deposit": "2000000", "pool_deposit": "500000000",
-    "coins_per_utxo_size": "4310", "max_val_size": "5000",
-    "max_tx_ex_mem": "10000000", "max_tx_ex_steps": "10000000000",
-    "price_mem": 0.0577, "price_step": 0.0000721, "collateral_percent": 150,
+    "min_fee_a": 44,
+    "min_fee_b": 155381,
+    "max_tx_size": 16384,
+    "key_deposit": "2000000",
+    "pool_deposit": "500000000",
+    "coins_per_utxo_size": "4310",
+    "max_val_size": "5000",
+    "max_tx_ex_mem": "10000000",
+    "max_tx_ex_steps": "10000000000",
+    "price_mem": 0.0577,
+    "price_step": 0.0000721,
+    "collateral_percent": 150,
     "max_collateral_inputs": 3,
 }
-UTXOS = [{
-    "tx_hash": "a" * 64,
-    "output_index": 0,
-    "address": EXPECTED_FIRST_ADDRESS,
-    "amount": [{"unit": "lovelace", "quantity": "100000000"}],
-}]
+UTXOS = [
+    {
+        "tx_hash": "a" * 64,
+        "output_index": 0,
+        "address": EXPECTED_FIRST_ADDRESS,
+        "amount": [{"unit": "lovelace", "quantity": "100000000"}],
+    }
+]
 TXPLAN_YAML = f"""version: 1.0
 transaction:
   - tx:
@@ -104,10 +109,12 @@ except ImportError:  # pragma: no cover
 
 def loop0(fn, n):
     """A runner calling fn() n times; returns units done."""
+
     def run():
         for _ in _repeat(None, n):
             fn()
         return n
+
     return run
 
 
@@ -116,6 +123,7 @@ def loop1(fn, a, n):
         for _ in _repeat(None, n):
             fn(a)
         return n
+
     return run
 
 
@@ -124,6 +132,7 @@ def loop4(fn, a, b, c, d, n):
         for _ in _repeat(None, n):
             fn(a, b, c, d)
         return n
+
     return run
 
 
@@ -132,11 +141,13 @@ def loop3(fn, a, b, c, n):
         for _ in _repeat(None, n):
             fn(a, b, c)
         return n
+
     return run
 
 
 def rss_mb():
     import resource
+
     r = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return r / 1024.0 if sys.platform != "darwin" else r / 1048576.0
 
@@ -151,6 +162,7 @@ def current_rss_mb():
 
 # ---------------------------------------------------------------------------------------------
 # The worker loop
+
 
 def _protocol_stdout():
     """Keep the real stdout for the protocol; send fd 1 (native prints) to stderr."""
@@ -230,6 +242,7 @@ def safe(fn):
 def dist_version(name):
     try:
         from importlib.metadata import version
+
         return version(name)
     except Exception:
         return None

@@ -9,12 +9,13 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import _common as C  # noqa: E402
+import _common as C
 
 
 class CometaPeer:
     def __init__(self):
         import cometa
+
         self.c = cometa
         self._ext = None
         self._stake = None
@@ -51,6 +52,7 @@ class CometaPeer:
             for i in range(start, start + n):
                 addr(ext, stake, i)
             return n
+
         return run
 
     def _first_timed(self, n):
@@ -58,12 +60,16 @@ class CometaPeer:
             for _ in range(n):
                 self.first_address()
             return n
+
         return run
 
     def info(self):
-        return {"name": "cometa (libcardano-c via cffi)",
-                "biglup_cometa_version": C.dist_version("biglup-cometa"),
-                "cffi_version": C.dist_version("cffi"), "python": sys.version.split()[0]}
+        return {
+            "name": "cometa (libcardano-c via cffi)",
+            "biglup_cometa_version": C.dist_version("biglup-cometa"),
+            "cffi_version": C.dist_version("cffi"),
+            "python": sys.version.split()[0],
+        }
 
     def check(self):
         return {"address": C.safe(self.first_address)}

@@ -11,13 +11,14 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import _common as C  # noqa: E402
+import _common as C
 
 
 def _hd():
     """(module, None) or (None, reason)."""
     try:
         import ccl.hd as hd
+
         hd.AccountKey, hd.AccountPublicKey  # noqa: B018
         return hd, None
     except Exception as exc:  # ImportError, or a half-written module
@@ -35,6 +36,7 @@ class Ours:
     def __init__(self):
         import ccl
         from ccl import CclLib, Network
+
         self.ccl = ccl
         self.lib = CclLib()
         self.net = Network.MAINNET
@@ -46,12 +48,15 @@ class Ours:
         self.ops = {
             "version": lambda n: C.loop0(lib.version, n),
             "blake2b_256": lambda n: C.loop1(lib.crypto.blake2b_256, C.BLAKE_HEX, n),
-            "address_validate": lambda n: C.loop1(lib.address.validate, C.EXPECTED_FIRST_ADDRESS, n),
+            "address_validate": lambda n: C.loop1(
+                lib.address.validate, C.EXPECTED_FIRST_ADDRESS, n
+            ),
             "address_info": lambda n: C.loop1(lib.address.info, C.EXPECTED_FIRST_ADDRESS, n),
             "validate_mnemonic": lambda n: C.loop1(lib.crypto.validate_mnemonic, M, n),
             "tx_hash": lambda n: C.loop1(lib.tx.hash, C.TX_CBOR, n),
-            "quicktx_build": lambda n: C.loop3(lib.quicktx.build, C.TXPLAN_YAML, C.UTXOS,
-                                               C.PROTOCOL_PARAMS, n),
+            "quicktx_build": lambda n: C.loop3(
+                lib.quicktx.build, C.TXPLAN_YAML, C.UTXOS, C.PROTOCOL_PARAMS, n
+            ),
             "wallet_get_address": self._get_address,
             "get_addresses": self._get_addresses,
             "blake2b_256_many": self._blake_many,
@@ -68,6 +73,7 @@ class Ours:
             for i in range(n):
                 f(M, net, i)
             return n
+
         return run
 
     def _get_addresses(self, n, threads):
@@ -77,6 +83,7 @@ class Ours:
             out = f(M, net, range(n), threads=threads)
             assert len(out) == n
             return n
+
         return run
 
     def _blake_many(self, n, threads):
@@ -89,6 +96,7 @@ class Ours:
             out = f(items, threads=threads)
             assert len(out) == n
             return n
+
         return run
 
     def _account_public_key(self):
@@ -111,6 +119,7 @@ class Ours:
             out = pub.addresses(net, start, n, threads=threads)
             assert len(out) == n
             return n
+
         return run
 
     def _hd_first(self, n):
@@ -120,6 +129,7 @@ class Ours:
             for _ in range(n):
                 _first(AK.from_mnemonic(M, account_index=0).public_key().addresses(net, 0, 1))
             return n
+
         return run
 
     # --- protocol --------------------------------------------------------------------------
@@ -140,19 +150,23 @@ class Ours:
 
     def check(self):
         lib = self.lib
-        out = {"blake2b_256": C.safe(lambda: lib.crypto.blake2b_256(C.BLAKE_HEX)),
-               "blake2b_256_many": C.safe(lambda: lib.crypto.blake2b_256_many([C.BLAKE_HEX])[0]),
-               "tx_hash": C.safe(lambda: lib.tx.hash(C.TX_CBOR)),
-               "quicktx_build": C.safe(lambda: lib.quicktx.build(
-                   C.TXPLAN_YAML, C.UTXOS, C.PROTOCOL_PARAMS)["tx_hash"])}
-        out["wallet_get_address"] = C.safe(
-            lambda: lib.wallet.get_address(C.MNEMONIC, self.net, 0))
+        out = {
+            "blake2b_256": C.safe(lambda: lib.crypto.blake2b_256(C.BLAKE_HEX)),
+            "blake2b_256_many": C.safe(lambda: lib.crypto.blake2b_256_many([C.BLAKE_HEX])[0]),
+            "tx_hash": C.safe(lambda: lib.tx.hash(C.TX_CBOR)),
+            "quicktx_build": C.safe(
+                lambda: lib.quicktx.build(C.TXPLAN_YAML, C.UTXOS, C.PROTOCOL_PARAMS)["tx_hash"]
+            ),
+        }
+        out["wallet_get_address"] = C.safe(lambda: lib.wallet.get_address(C.MNEMONIC, self.net, 0))
         out["get_addresses"] = C.safe(
-            lambda: lib.wallet.get_addresses(C.MNEMONIC, self.net, [0], threads=1)[0])
+            lambda: lib.wallet.get_addresses(C.MNEMONIC, self.net, [0], threads=1)[0]
+        )
         if self.hd is not None:
             out["hd"] = C.safe(lambda: _first(self._account_public_key().addresses(self.net, 0, 1)))
             out["hd_iter"] = C.safe(
-                lambda: next(iter(self._account_public_key().iter_addresses(self.net, 0, 1))))
+                lambda: next(iter(self._account_public_key().iter_addresses(self.net, 0, 1)))
+            )
         else:
             out["hd"] = {"unavailable": self.hd_error}
         return out
@@ -161,10 +175,12 @@ class Ours:
 # ---------------------------------------------------------------------------------------------
 # Memory modes: each runs in a fresh process started by run.py; peak RSS = ru_maxrss.
 
+
 def mem_cheap(n, chunk="65536"):
     """Stream N indices' worth of cheap work (blake2b_256 of a 32-byte input each) from a lazy
     generator through crypto.iter_blake2b_256, keeping nothing: memory must stay bounded."""
     from ccl import CclLib
+
     n, chunk = int(n), int(chunk)
     lib = CclLib()
     lib.crypto.blake2b_256(C.BLAKE_HEX)
@@ -178,8 +194,14 @@ def mem_cheap(n, chunk="65536"):
         last = h
         done += 1
     dt = time.perf_counter() - t0
-    return {"n": done, "chunk": chunk, "seconds": dt, "idle_rss_mb": idle,
-            "peak_rss_mb": C.rss_mb(), "last": last}
+    return {
+        "n": done,
+        "chunk": chunk,
+        "seconds": dt,
+        "idle_rss_mb": idle,
+        "peak_rss_mb": C.rss_mb(),
+        "last": last,
+    }
 
 
 def mem_hd(n):
@@ -188,6 +210,7 @@ def mem_hd(n):
     if hd is None:
         return {"unavailable": err}
     from ccl import Network
+
     n = int(n)
     pub = hd.AccountKey.from_mnemonic(C.MNEMONIC, account_index=0).public_key()
     _first(pub.addresses(Network.MAINNET, 0, 1))
@@ -199,8 +222,7 @@ def mem_hd(n):
         last = a
         done += 1
     dt = time.perf_counter() - t0
-    return {"n": done, "seconds": dt, "idle_rss_mb": idle, "peak_rss_mb": C.rss_mb(),
-            "last": last}
+    return {"n": done, "seconds": dt, "idle_rss_mb": idle, "peak_rss_mb": C.rss_mb(), "last": last}
 
 
 if __name__ == "__main__":

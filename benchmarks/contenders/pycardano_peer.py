@@ -10,12 +10,13 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import _common as C  # noqa: E402
+import _common as C
 
 
 class PyCardanoPeer:
     def __init__(self):
         import pycardano as pc
+
         self.pc = pc
         self._ext = None
         self._stake_hash = None
@@ -52,6 +53,7 @@ class PyCardanoPeer:
             for i in range(start, start + n):
                 addr(ext, sh, i)
             return n
+
         return run
 
     def _first_timed(self, n):
@@ -59,11 +61,16 @@ class PyCardanoPeer:
             for _ in range(n):
                 self.first_address()
             return n
+
         return run
 
     def info(self):
-        return {"name": "pycardano", "pycardano_version": C.dist_version("pycardano"),
-                "pynacl_version": C.dist_version("PyNaCl"), "python": sys.version.split()[0]}
+        return {
+            "name": "pycardano",
+            "pycardano_version": C.dist_version("pycardano"),
+            "pynacl_version": C.dist_version("PyNaCl"),
+            "python": sys.version.split()[0],
+        }
 
     def check(self):
         return {"address": C.safe(self.first_address)}

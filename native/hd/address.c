@@ -16,12 +16,12 @@
 
 #include "hd.h"
 
-#define ADDR_CHUNK 128   /* addresses handed to a thread at a time */
+#define ADDR_CHUNK 128 /* addresses handed to a thread at a time */
 
 typedef struct {
-    crypto_auth_hmacsha512_state zstate;   /* keyed with c_role, absorbed 0x02 || A_role */
+    crypto_auth_hmacsha512_state zstate; /* keyed with c_role, absorbed 0x02 || A_role */
     uint8_t role_pub[32];
-    const uint8_t *role_xprv;              /* private path: role kL (sodium_malloc), else NULL */
+    const uint8_t *role_xprv; /* private path: role kL (sodium_malloc), else NULL */
     uint8_t header;
     int kind;
     const char *hrp;
@@ -33,26 +33,22 @@ typedef struct {
     char *out;
 } addr_job;
 
-static const char *addr_hrp(int network)
-{
+static const char *addr_hrp(int network) {
     return network == 0 ? "addr" : "addr_test";
 }
 
-static const char *stake_hrp(int network)
-{
+static const char *stake_hrp(int network) {
     return network == 0 ? "stake" : "stake_test";
 }
 
-int hd_network_id(int network)
-{
+int hd_network_id(int network) {
     if (network < 0 || network > 3) {
         return HD_ERR_ARG;
     }
-    return network == 0 ? 1 : 0;   /* CCL ordinal 0 = mainnet (on-chain 1), others on-chain 0 */
+    return network == 0 ? 1 : 0; /* CCL ordinal 0 = mainnet (on-chain 1), others on-chain 0 */
 }
 
-long hd_address_len(int network, int kind)
-{
+long hd_address_len(int network, int kind) {
     if (hd_network_id(network) < 0 || (kind != HD_KIND_BASE && kind != HD_KIND_ENTERPRISE)) {
         return HD_ERR_ARG;
     }
@@ -60,16 +56,14 @@ long hd_address_len(int network, int kind)
                                kind == HD_KIND_BASE ? HD_BASE_ADDR_BYTES : HD_SHORT_ADDR_BYTES);
 }
 
-long hd_stake_address_len(int network)
-{
+long hd_stake_address_len(int network) {
     if (hd_network_id(network) < 0) {
         return HD_ERR_ARG;
     }
     return (long)hd_bech32_len(strlen(stake_hrp(network)), HD_SHORT_ADDR_BYTES);
 }
 
-static int stake_key_hash(const uint8_t account_xpub[HD_XPUB_LEN], uint8_t out[HD_KEYHASH_LEN])
-{
+static int stake_key_hash(const uint8_t account_xpub[HD_XPUB_LEN], uint8_t out[HD_KEYHASH_LEN]) {
     uint8_t role[HD_XPUB_LEN], key[HD_XPUB_LEN];
     int rc = hd_xpub_child(account_xpub, HD_ROLE_STAKE, role);
     if (rc == HD_OK) {
@@ -81,8 +75,7 @@ static int stake_key_hash(const uint8_t account_xpub[HD_XPUB_LEN], uint8_t out[H
     return rc;
 }
 
-int hd_stake_address(const uint8_t account_xpub[HD_XPUB_LEN], int network, char *out, size_t cap)
-{
+int hd_stake_address(const uint8_t account_xpub[HD_XPUB_LEN], int network, char *out, size_t cap) {
     uint8_t payload[HD_SHORT_ADDR_BYTES];
     int net_id = hd_network_id(network);
     long n;
@@ -100,16 +93,14 @@ int hd_stake_address(const uint8_t account_xpub[HD_XPUB_LEN], int network, char 
     return n < 0 ? (int)n : HD_OK;
 }
 
-static void store_le32(uint8_t *p, uint32_t v)
-{
+static void store_le32(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)v;
     p[1] = (uint8_t)(v >> 8);
     p[2] = (uint8_t)(v >> 16);
     p[3] = (uint8_t)(v >> 24);
 }
 
-static int addr_range(void *ctx, uint32_t begin, uint32_t end)
-{
+static int addr_range(void *ctx, uint32_t begin, uint32_t end) {
     const addr_job *j = (const addr_job *)ctx;
     static const uint8_t zero[32] = {0};
     crypto_auth_hmacsha512_state st;
@@ -154,8 +145,7 @@ static int addr_range(void *ctx, uint32_t begin, uint32_t end)
     return rc;
 }
 
-static int check_args(int network, uint32_t role, int kind, uint32_t start, uint32_t count)
-{
+static int check_args(int network, uint32_t role, int kind, uint32_t start, uint32_t count) {
     if (hd_network_id(network) < 0 || role > HD_ROLE_INTERNAL ||
         (kind != HD_KIND_BASE && kind != HD_KIND_ENTERPRISE) || (start & HD_HARDENED) ||
         (uint64_t)start + (uint64_t)count > (uint64_t)HD_HARDENED) {
@@ -166,9 +156,8 @@ static int check_args(int network, uint32_t role, int kind, uint32_t start, uint
 
 /* Fill everything but role_xprv; role_xpub is the (soft) child `role` of the account. */
 static int job_setup(addr_job *j, const uint8_t account_xpub[HD_XPUB_LEN],
-                     const uint8_t role_xpub[HD_XPUB_LEN], int network, int kind,
-                     uint32_t start, char *out)
-{
+                     const uint8_t role_xpub[HD_XPUB_LEN], int network, int kind, uint32_t start,
+                     char *out) {
     uint8_t prefix[33];
     int rc = HD_OK;
 
@@ -193,8 +182,7 @@ static int job_setup(addr_job *j, const uint8_t account_xpub[HD_XPUB_LEN],
 }
 
 int hd_addresses_from_xpub(const uint8_t account_xpub[HD_XPUB_LEN], int network, uint32_t role,
-                           int kind, uint32_t start, uint32_t count, int threads, char *out)
-{
+                           int kind, uint32_t start, uint32_t count, int threads, char *out) {
     addr_job job;
     uint8_t role_xpub[HD_XPUB_LEN];
     int rc = check_args(network, role, kind, start, count);
@@ -213,9 +201,8 @@ int hd_addresses_from_xpub(const uint8_t account_xpub[HD_XPUB_LEN], int network,
     return rc;
 }
 
-int hd_addresses_from_account(hd_account *a, int network, uint32_t role, int kind,
-                              uint32_t start, uint32_t count, int threads, char *out)
-{
+int hd_addresses_from_account(hd_account *a, int network, uint32_t role, int kind, uint32_t start,
+                              uint32_t count, int threads, char *out) {
     addr_job job;
     uint8_t account_xpub[HD_XPUB_LEN], role_xpub[HD_XPUB_LEN];
     uint8_t *role_xprv;

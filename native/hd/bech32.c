@@ -11,41 +11,32 @@
 static const char CHARSET[33] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 
 /* One step of the BCH checksum: multiply by x and reduce by the BIP-173 generator. */
-static uint32_t polymod_step(uint32_t pre)
-{
+static uint32_t polymod_step(uint32_t pre) {
     uint32_t b = pre >> 25;
-    return ((pre & 0x1FFFFFFu) << 5) ^
-           ((0u - ((b >> 0) & 1u)) & 0x3b6a57b2u) ^
-           ((0u - ((b >> 1) & 1u)) & 0x26508e6du) ^
-           ((0u - ((b >> 2) & 1u)) & 0x1ea119fau) ^
-           ((0u - ((b >> 3) & 1u)) & 0x3d4233ddu) ^
-           ((0u - ((b >> 4) & 1u)) & 0x2a1462b3u);
+    return ((pre & 0x1FFFFFFu) << 5) ^ ((0u - ((b >> 0) & 1u)) & 0x3b6a57b2u) ^
+           ((0u - ((b >> 1) & 1u)) & 0x26508e6du) ^ ((0u - ((b >> 2) & 1u)) & 0x1ea119fau) ^
+           ((0u - ((b >> 3) & 1u)) & 0x3d4233ddu) ^ ((0u - ((b >> 4) & 1u)) & 0x2a1462b3u);
 }
 
 /* CHARSET index of each ASCII character (upper case too), -1 outside the alphabet. */
 static const int8_t CHARSET_REV[128] = {
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    15, -1, 10, 17, 21, 20, 26, 30,  7,  5, -1, -1, -1, -1, -1, -1,
-    -1, 29, -1, 24, 13, 25,  9,  8, 23, -1, 18, 22, 31, 27, 19, -1,
-     1,  0,  3, 16, 11, 28, 12, 14,  6,  4,  2, -1, -1, -1, -1, -1,
-    -1, 29, -1, 24, 13, 25,  9,  8, 23, -1, 18, 22, 31, 27, 19, -1,
-     1,  0,  3, 16, 11, 28, 12, 14,  6,  4,  2, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, 15, -1, 10, 17, 21, 20, 26, 30, 7,  5,  -1, -1, -1, -1, -1, -1, -1, 29,
+    -1, 24, 13, 25, 9,  8,  23, -1, 18, 22, 31, 27, 19, -1, 1,  0,  3,  16, 11, 28, 12, 14,
+    6,  4,  2,  -1, -1, -1, -1, -1, -1, 29, -1, 24, 13, 25, 9,  8,  23, -1, 18, 22, 31, 27,
+    19, -1, 1,  0,  3,  16, 11, 28, 12, 14, 6,  4,  2,  -1, -1, -1, -1, -1,
 };
 
-static int8_t charset_rev(unsigned char c)
-{
+static int8_t charset_rev(unsigned char c) {
     return c < 128 ? CHARSET_REV[c] : -1;
 }
 
-size_t hd_bech32_len(size_t hrp_len, size_t data_len)
-{
+size_t hd_bech32_len(size_t hrp_len, size_t data_len) {
     return hrp_len + 1 + (data_len * 8 + 4) / 5 + 6;
 }
 
-uint32_t hd_bech32_hrp_state(const char *hrp, size_t hrp_len)
-{
+uint32_t hd_bech32_hrp_state(const char *hrp, size_t hrp_len) {
     uint32_t chk = 1;
     size_t i;
     for (i = 0; i < hrp_len; i++) {
@@ -59,8 +50,7 @@ uint32_t hd_bech32_hrp_state(const char *hrp, size_t hrp_len)
 }
 
 void hd_bech32_encode_fast(char *out, uint32_t chk, const char *hrp, size_t hrp_len,
-                           const uint8_t *data, size_t len)
-{
+                           const uint8_t *data, size_t len) {
     uint32_t acc = 0, v;
     int bits = 0;
     size_t i, o;
@@ -93,8 +83,7 @@ void hd_bech32_encode_fast(char *out, uint32_t chk, const char *hrp, size_t hrp_
     }
 }
 
-long hd_bech32_encode(char *out, size_t cap, const char *hrp, const uint8_t *data, size_t len)
-{
+long hd_bech32_encode(char *out, size_t cap, const char *hrp, const uint8_t *data, size_t len) {
     size_t hrp_len, n, i;
 
     if (out == NULL || hrp == NULL || (data == NULL && len != 0)) {
@@ -120,8 +109,7 @@ long hd_bech32_encode(char *out, size_t cap, const char *hrp, const uint8_t *dat
 }
 
 int hd_bech32_decode(const char *in, size_t in_len, char *hrp, size_t hrp_cap, uint8_t *data,
-                     size_t data_cap, size_t *data_len)
-{
+                     size_t data_cap, size_t *data_len) {
     size_t sep, i, n_data, out = 0;
     int has_lower = 0, has_upper = 0, bits = 0;
     uint32_t chk = 1, acc = 0;
@@ -194,10 +182,9 @@ int hd_bech32_decode(const char *in, size_t in_len, char *hrp, size_t hrp_cap, u
 
 #define XVK_HRP "acct_xvk"
 
-int hd_xvk_parse(const char *in, size_t in_len, uint8_t xpub[HD_XPUB_LEN])
-{
+int hd_xvk_parse(const char *in, size_t in_len, uint8_t xpub[HD_XPUB_LEN]) {
     char hrp[HD_HRP_MAX + 1];
-    uint8_t buf[HD_BECH32_MAX];        /* large enough for any payload: HRP is checked first */
+    uint8_t buf[HD_BECH32_MAX]; /* large enough for any payload: HRP is checked first */
     size_t n = 0;
     int rc = hd_bech32_decode(in, in_len, hrp, sizeof hrp, buf, sizeof buf, &n);
     if (rc != HD_OK) {
@@ -216,7 +203,6 @@ int hd_xvk_parse(const char *in, size_t in_len, uint8_t xpub[HD_XPUB_LEN])
     return HD_OK;
 }
 
-long hd_xvk_format(const uint8_t xpub[HD_XPUB_LEN], char *out, size_t cap)
-{
+long hd_xvk_format(const uint8_t xpub[HD_XPUB_LEN], char *out, size_t cap) {
     return hd_bech32_encode(out, cap, XVK_HRP, xpub, HD_XPUB_LEN);
 }

@@ -13,14 +13,13 @@
 
 #include "hd.h"
 
-#define SLOT 16   /* bytes per table slot: HD_BIP39_WORD_MAX + NUL padding */
+#define SLOT 16 /* bytes per table slot: HD_BIP39_WORD_MAX + NUL padding */
 
 static uint8_t g_table[HD_BIP39_WORDS][SLOT];
 /* set once (release) after the table is filled; readers load it with acquire */
 static atomic_int g_ready = 0;
 
-int hd_bip39_set_wordlist(const char *const *words, const size_t *lens, size_t n)
-{
+int hd_bip39_set_wordlist(const char *const *words, const size_t *lens, size_t n) {
     size_t i;
 
     if (n != HD_BIP39_WORDS || words == NULL || lens == NULL) {
@@ -50,19 +49,16 @@ int hd_bip39_set_wordlist(const char *const *words, const size_t *lens, size_t n
     return HD_OK;
 }
 
-int hd_bip39_ready(void)
-{
+int hd_bip39_ready(void) {
     return atomic_load_explicit(&g_ready, memory_order_acquire);
 }
 
-static int is_space(unsigned char c)
-{
+static int is_space(unsigned char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 /* Index of the word in the table, or -1. Scans all 2048 slots without data-dependent branches. */
-static int32_t lookup(const uint8_t word[SLOT])
-{
+static int32_t lookup(const uint8_t word[SLOT]) {
     uint64_t w0, w1, e0, e1, diff, eq;
     uint32_t idx = 0, found = 0;
     uint32_t i;
@@ -73,7 +69,7 @@ static int32_t lookup(const uint8_t word[SLOT])
         memcpy(&e0, g_table[i], 8);
         memcpy(&e1, g_table[i] + 8, 8);
         diff = (w0 ^ e0) | (w1 ^ e1);
-        eq = ((diff | (0 - diff)) >> 63) ^ 1;          /* 1 iff diff == 0 */
+        eq = ((diff | (0 - diff)) >> 63) ^ 1; /* 1 iff diff == 0 */
         idx |= i & (uint32_t)(0 - eq);
         found |= (uint32_t)eq;
     }
@@ -82,9 +78,8 @@ static int32_t lookup(const uint8_t word[SLOT])
 }
 
 int hd_bip39_to_entropy(const char *mnemonic, size_t len, uint8_t entropy[HD_ENTROPY_MAX],
-                        size_t *entropy_len, char *norm, size_t norm_cap, size_t *norm_len)
-{
-    uint8_t bits[33];                 /* 24 words * 11 bits = 264 bits */
+                        size_t *entropy_len, char *norm, size_t norm_cap, size_t *norm_len) {
+    uint8_t bits[33]; /* 24 words * 11 bits = 264 bits */
     uint8_t word[SLOT];
     uint8_t digest[crypto_hash_sha256_BYTES];
     size_t pos = 0, nwords = 0, bitpos = 0, out_pos = 0, ent_bytes, cs_bits, wlen, i;
@@ -143,8 +138,8 @@ int hd_bip39_to_entropy(const char *mnemonic, size_t len, uint8_t entropy[HD_ENT
     if (nwords < 12 || nwords % 3 != 0) {
         goto done;
     }
-    ent_bytes = nwords * 11 * 32 / 33 / 8;           /* 12 words -> 16 ... 24 words -> 32 */
-    cs_bits = nwords * 11 - ent_bytes * 8;          /* ENT / 32 */
+    ent_bytes = nwords * 11 * 32 / 33 / 8; /* 12 words -> 16 ... 24 words -> 32 */
+    cs_bits = nwords * 11 - ent_bytes * 8; /* ENT / 32 */
     crypto_hash_sha256(digest, bits, ent_bytes);
     {
         /* cs_bits <= 8: the checksum sits in the top bits of bits[ent_bytes] */

@@ -24,16 +24,15 @@
 
 #include "hd.h"
 
-#define CHECK(cond)                                                                            \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            fprintf(stderr, "fuzz_hd: property failed: %s (line %d)\n", #cond, __LINE__);      \
-            abort();                                                                           \
-        }                                                                                      \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "fuzz_hd: property failed: %s (line %d)\n", #cond, __LINE__);          \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
-static void lower(char *dst, const uint8_t *src, size_t n)
-{
+static void lower(char *dst, const uint8_t *src, size_t n) {
     size_t i;
     for (i = 0; i < n; i++) {
         dst[i] = (char)((src[i] >= 'A' && src[i] <= 'Z') ? src[i] + 32 : src[i]);
@@ -41,8 +40,7 @@ static void lower(char *dst, const uint8_t *src, size_t n)
     dst[n] = '\0';
 }
 
-static void bech32_roundtrip(const uint8_t *data, size_t size)
-{
+static void bech32_roundtrip(const uint8_t *data, size_t size) {
     char hrp[HD_HRP_MAX + 1];
     uint8_t payload[HD_BECH32_MAX];
     char again[HD_BECH32_MAX + 2];
@@ -50,8 +48,8 @@ static void bech32_roundtrip(const uint8_t *data, size_t size)
     size_t n = 0;
     long m;
 
-    if (hd_bech32_decode((const char *)data, size, hrp, sizeof hrp, payload, sizeof payload, &n)
-        != HD_OK) {
+    if (hd_bech32_decode((const char *)data, size, hrp, sizeof hrp, payload, sizeof payload, &n) !=
+        HD_OK) {
         return;
     }
     CHECK(size <= HD_BECH32_MAX);
@@ -61,8 +59,7 @@ static void bech32_roundtrip(const uint8_t *data, size_t size)
     CHECK(memcmp(again, low, size) == 0);
 }
 
-static void encode_roundtrip(const uint8_t *data, size_t size)
-{
+static void encode_roundtrip(const uint8_t *data, size_t size) {
     static const char *const hrps[] = {"addr", "addr_test", "stake", "stake_test", "acct_xvk"};
     char text[HD_BECH32_MAX + 2];
     char hrp[HD_HRP_MAX + 1];
@@ -80,7 +77,7 @@ static void encode_roundtrip(const uint8_t *data, size_t size)
     data++;
     size--;
     if (size > 600) {
-        size = 600;   /* keeps the string within HD_BECH32_MAX */
+        size = 600; /* keeps the string within HD_BECH32_MAX */
     }
     m = hd_bech32_encode(text, sizeof text, h, data, size);
     CHECK(m > 0 && (size_t)m == hd_bech32_len(strlen(h), size));
@@ -95,8 +92,7 @@ static void encode_roundtrip(const uint8_t *data, size_t size)
     }
 }
 
-static void xvk_roundtrip(const uint8_t *data, size_t size)
-{
+static void xvk_roundtrip(const uint8_t *data, size_t size) {
     uint8_t xpub[HD_XPUB_LEN], again[HD_XPUB_LEN];
     char text[HD_BECH32_MAX + 2];
     char low[HD_BECH32_MAX + 1];
@@ -114,8 +110,7 @@ static void xvk_roundtrip(const uint8_t *data, size_t size)
     CHECK(memcmp(xpub, again, sizeof xpub) == 0);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static int initialised = 0;
     if (!initialised) {
         if (sodium_init() < 0) {
@@ -131,8 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 #ifdef HD_FUZZ_STANDALONE
 /* Minimal driver for compilers without libFuzzer. */
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     static uint8_t buf[1 << 16];
     int i;
 
@@ -180,10 +174,20 @@ int main(int argc, char **argv)
         for (k = 0; k < edits; k++) {
             size_t pos = randombytes_uniform((uint32_t)n);
             switch (randombytes_uniform(4)) {
-            case 0: buf[pos] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l1_QP"[randombytes_uniform(36)]; break;
-            case 1: buf[pos] = (uint8_t)(buf[pos] ^ 0x20); break;
-            case 2: n = pos + 1; break;
-            default: if (n < sizeof buf - 1) { buf[n++] = buf[pos]; } break;
+                case 0:
+                    buf[pos] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l1_QP"[randombytes_uniform(36)];
+                    break;
+                case 1:
+                    buf[pos] = (uint8_t)(buf[pos] ^ 0x20);
+                    break;
+                case 2:
+                    n = pos + 1;
+                    break;
+                default:
+                    if (n < sizeof buf - 1) {
+                        buf[n++] = buf[pos];
+                    }
+                    break;
             }
         }
         if (randombytes_uniform(8) == 0) {

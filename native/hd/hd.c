@@ -22,21 +22,18 @@
 #define ICARUS_ITERATIONS 4096
 #define MNEMONIC_NORM_MAX (HD_MNEMONIC_MAX_WORDS * (HD_BIP39_WORD_MAX + 1))
 
-int hd_init(void)
-{
+int hd_init(void) {
     return sodium_init() < 0 ? HD_ERR_SODIUM : HD_OK;
 }
 
-static void store_le32(uint8_t *p, uint32_t v)
-{
+static void store_le32(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)v;
     p[1] = (uint8_t)(v >> 8);
     p[2] = (uint8_t)(v >> 16);
     p[3] = (uint8_t)(v >> 24);
 }
 
-void hd_add_28_mul8(uint8_t out[32], const uint8_t x[32], const uint8_t zl[32])
-{
+void hd_add_28_mul8(uint8_t out[32], const uint8_t x[32], const uint8_t zl[32]) {
     /* 8*ZL[0:28] byte by byte: (zl[i] << 3) < 2^11, the carry absorbs the overflow. */
     unsigned int carry = 0, r;
     int i;
@@ -53,8 +50,7 @@ void hd_add_28_mul8(uint8_t out[32], const uint8_t x[32], const uint8_t zl[32])
     }
 }
 
-static void add_256(uint8_t out[32], const uint8_t x[32], const uint8_t y[32])
-{
+static void add_256(uint8_t out[32], const uint8_t x[32], const uint8_t y[32]) {
     unsigned int carry = 0, r;
     int i;
 
@@ -65,27 +61,24 @@ static void add_256(uint8_t out[32], const uint8_t x[32], const uint8_t y[32])
     }
 }
 
-void hd_key_hash(const uint8_t pk[32], uint8_t out[HD_KEYHASH_LEN])
-{
+void hd_key_hash(const uint8_t pk[32], uint8_t out[HD_KEYHASH_LEN]) {
     crypto_generichash(out, HD_KEYHASH_LEN, pk, 32, NULL, 0);
 }
 
 int hd_icarus_master(const uint8_t *entropy, size_t entropy_len, const uint8_t *passphrase,
-                     size_t passphrase_len, uint8_t xprv[HD_XPRV_LEN])
-{
+                     size_t passphrase_len, uint8_t xprv[HD_XPRV_LEN]) {
     int rc = hd_pbkdf2_hmac_sha512(passphrase, passphrase_len, entropy, entropy_len,
                                    ICARUS_ITERATIONS, xprv, HD_XPRV_LEN);
     if (rc != HD_OK) {
         return rc;
     }
-    xprv[0] &= 0xF8;        /* clear the lowest 3 bits */
-    xprv[31] &= 0x1F;       /* clear the highest 3 bits */
-    xprv[31] |= 0x40;       /* set bit 6 */
+    xprv[0] &= 0xF8;  /* clear the lowest 3 bits */
+    xprv[31] &= 0x1F; /* clear the highest 3 bits */
+    xprv[31] |= 0x40; /* set bit 6 */
     return HD_OK;
 }
 
-int hd_xprv_to_xpub(const uint8_t xprv[HD_XPRV_LEN], uint8_t xpub[HD_XPUB_LEN])
-{
+int hd_xprv_to_xpub(const uint8_t xprv[HD_XPRV_LEN], uint8_t xpub[HD_XPUB_LEN]) {
     if (crypto_scalarmult_ed25519_base_noclamp(xpub, xprv) != 0) {
         return HD_ERR_DERIVE;
     }
@@ -93,8 +86,7 @@ int hd_xprv_to_xpub(const uint8_t xprv[HD_XPRV_LEN], uint8_t xpub[HD_XPUB_LEN])
     return HD_OK;
 }
 
-int hd_xprv_child(const uint8_t parent[HD_XPRV_LEN], uint32_t index, uint8_t child[HD_XPRV_LEN])
-{
+int hd_xprv_child(const uint8_t parent[HD_XPRV_LEN], uint32_t index, uint8_t child[HD_XPRV_LEN]) {
     crypto_auth_hmacsha512_state keyed, st;
     uint8_t msg[1 + 64 + 4];
     uint8_t z[64], cc[64], out[HD_XPRV_LEN];
@@ -103,7 +95,7 @@ int hd_xprv_child(const uint8_t parent[HD_XPRV_LEN], uint32_t index, uint8_t chi
 
     if (index & HD_HARDENED) {
         msg[0] = 0x00;
-        memcpy(msg + 1, parent, 64);          /* kL || kR */
+        memcpy(msg + 1, parent, 64); /* kL || kR */
         store_le32(msg + 65, index);
         msg_len = 69;
     } else {
@@ -119,7 +111,7 @@ int hd_xprv_child(const uint8_t parent[HD_XPRV_LEN], uint32_t index, uint8_t chi
     memcpy(&st, &keyed, sizeof st);
     crypto_auth_hmacsha512_update(&st, msg, msg_len);
     crypto_auth_hmacsha512_final(&st, z);
-    msg[0] = (uint8_t)(msg[0] + 1);           /* 0x01 / 0x03 for the chain code */
+    msg[0] = (uint8_t)(msg[0] + 1); /* 0x01 / 0x03 for the chain code */
     crypto_auth_hmacsha512_update(&keyed, msg, msg_len);
     crypto_auth_hmacsha512_final(&keyed, cc);
 
@@ -137,8 +129,7 @@ done:
     return rc;
 }
 
-int hd_xpub_child(const uint8_t parent[HD_XPUB_LEN], uint32_t index, uint8_t child[HD_XPUB_LEN])
-{
+int hd_xpub_child(const uint8_t parent[HD_XPUB_LEN], uint32_t index, uint8_t child[HD_XPUB_LEN]) {
     crypto_auth_hmacsha512_state keyed, st;
     uint8_t msg[1 + 32 + 4];
     uint8_t z[64], cc[64], s[32], p[32], a[32];
@@ -175,8 +166,7 @@ done:
     return rc;
 }
 
-int hd_xpub_valid(const uint8_t xpub[HD_XPUB_LEN])
-{
+int hd_xpub_valid(const uint8_t xpub[HD_XPUB_LEN]) {
     return crypto_core_ed25519_is_valid_point(xpub) ? HD_OK : HD_ERR_POINT;
 }
 
@@ -187,15 +177,14 @@ int hd_xpub_valid(const uint8_t xpub[HD_XPUB_LEN])
 
 struct hd_account {
     pthread_mutex_t lock;
-    uint8_t *xprv;           /* HD_XPRV_LEN, sodium_malloc; NULL once closed */
-    char *mnemonic;          /* normalized words, sodium_malloc; only if kept */
+    uint8_t *xprv;  /* HD_XPRV_LEN, sodium_malloc; NULL once closed */
+    char *mnemonic; /* normalized words, sodium_malloc; only if kept */
     size_t mnemonic_len;
     uint8_t xpub[HD_XPUB_LEN];
     int ready;
 };
 
-hd_account *hd_account_new(void)
-{
+hd_account *hd_account_new(void) {
     hd_account *a = (hd_account *)calloc(1, sizeof *a);
     if (a == NULL) {
         return NULL;
@@ -207,8 +196,7 @@ hd_account *hd_account_new(void)
     return a;
 }
 
-static void account_wipe_locked(hd_account *a)
-{
+static void account_wipe_locked(hd_account *a) {
     if (a->xprv != NULL) {
         sodium_free(a->xprv);
         a->xprv = NULL;
@@ -222,8 +210,7 @@ static void account_wipe_locked(hd_account *a)
 
 int hd_account_from_mnemonic(hd_account *a, const char *mnemonic, size_t mnemonic_len,
                              const uint8_t *passphrase, size_t passphrase_len,
-                             uint32_t account_index, int keep_mnemonic)
-{
+                             uint32_t account_index, int keep_mnemonic) {
     uint8_t entropy[HD_ENTROPY_MAX];
     uint8_t k0[HD_XPRV_LEN], k1[HD_XPRV_LEN];
     size_t entropy_len = 0, norm_len = 0;
@@ -286,8 +273,7 @@ fail:
     return rc;
 }
 
-int hd_account_xpub(hd_account *a, uint8_t xpub[HD_XPUB_LEN])
-{
+int hd_account_xpub(hd_account *a, uint8_t xpub[HD_XPUB_LEN]) {
     int rc = HD_OK;
     pthread_mutex_lock(&a->lock);
     if (!a->ready || a->xprv == NULL) {
@@ -299,8 +285,7 @@ int hd_account_xpub(hd_account *a, uint8_t xpub[HD_XPUB_LEN])
     return rc;
 }
 
-int hd_account_is_closed(hd_account *a)
-{
+int hd_account_is_closed(hd_account *a) {
     int closed;
     pthread_mutex_lock(&a->lock);
     closed = (a->xprv == NULL);
@@ -308,8 +293,7 @@ int hd_account_is_closed(hd_account *a)
     return closed;
 }
 
-int hd_account_copy_mnemonic(hd_account *a, char *out, size_t cap, size_t *len)
-{
+int hd_account_copy_mnemonic(hd_account *a, char *out, size_t cap, size_t *len) {
     int rc = HD_OK;
     pthread_mutex_lock(&a->lock);
     if (a->xprv == NULL) {
@@ -327,8 +311,7 @@ int hd_account_copy_mnemonic(hd_account *a, char *out, size_t cap, size_t *len)
     return rc;
 }
 
-int hd_account_role_xprv(hd_account *a, uint32_t role, uint8_t out[HD_XPRV_LEN])
-{
+int hd_account_role_xprv(hd_account *a, uint32_t role, uint8_t out[HD_XPRV_LEN]) {
     int rc;
     if (role & HD_HARDENED) {
         return HD_ERR_INDEX;
@@ -339,8 +322,7 @@ int hd_account_role_xprv(hd_account *a, uint32_t role, uint8_t out[HD_XPRV_LEN])
     return rc;
 }
 
-void hd_account_close(hd_account *a)
-{
+void hd_account_close(hd_account *a) {
     if (a == NULL) {
         return;
     }
@@ -349,8 +331,7 @@ void hd_account_close(hd_account *a)
     pthread_mutex_unlock(&a->lock);
 }
 
-void hd_account_free(hd_account *a)
-{
+void hd_account_free(hd_account *a) {
     if (a == NULL) {
         return;
     }

@@ -25,47 +25,47 @@
 extern "C" {
 #endif
 
-#define HD_HARDENED 0x80000000u
-#define HD_XPRV_LEN 96
-#define HD_XPUB_LEN 64
-#define HD_KEYHASH_LEN 28
-#define HD_ENTROPY_MAX 32
-#define HD_BIP39_WORDS 2048
-#define HD_BIP39_WORD_MAX 15     /* longest word accepted in a wordlist (English: 8) */
+#define HD_HARDENED           0x80000000u
+#define HD_XPRV_LEN           96
+#define HD_XPUB_LEN           64
+#define HD_KEYHASH_LEN        28
+#define HD_ENTROPY_MAX        32
+#define HD_BIP39_WORDS        2048
+#define HD_BIP39_WORD_MAX     15 /* longest word accepted in a wordlist (English: 8) */
 #define HD_MNEMONIC_MAX_WORDS 24
-#define HD_BECH32_MAX 1023       /* longest bech32 string hd_bech32_decode accepts */
-#define HD_HRP_MAX 83
+#define HD_BECH32_MAX         1023 /* longest bech32 string hd_bech32_decode accepts */
+#define HD_HRP_MAX            83
 
 #define HD_ROLE_EXTERNAL 0
 #define HD_ROLE_INTERNAL 1
-#define HD_ROLE_STAKE 2
+#define HD_ROLE_STAKE    2
 
-#define HD_KIND_BASE 0
+#define HD_KIND_BASE       0
 #define HD_KIND_ENTERPRISE 1
 
-#define HD_BASE_ADDR_BYTES 57    /* header || payment key hash || stake key hash */
-#define HD_SHORT_ADDR_BYTES 29   /* header || key hash (enterprise, reward) */
+#define HD_BASE_ADDR_BYTES  57 /* header || payment key hash || stake key hash */
+#define HD_SHORT_ADDR_BYTES 29 /* header || key hash (enterprise, reward) */
 
 typedef enum hd_status {
     HD_OK = 0,
     HD_ERR_NOMEM = -1,
-    HD_ERR_MNEMONIC = -2,        /* unknown word, wrong word count or bad checksum */
-    HD_ERR_WORDLIST = -3,        /* no wordlist loaded, or a malformed one */
-    HD_ERR_INDEX = -4,           /* hardened index where a soft one is required, or vice versa */
-    HD_ERR_DERIVE = -5,          /* derivation hit the identity point / zero scalar (~2^-220) */
-    HD_ERR_CLOSED = -6,          /* account key already wiped */
-    HD_ERR_BECH32_CHAR = -7,     /* character outside the bech32 alphabet, or mixed case */
+    HD_ERR_MNEMONIC = -2,    /* unknown word, wrong word count or bad checksum */
+    HD_ERR_WORDLIST = -3,    /* no wordlist loaded, or a malformed one */
+    HD_ERR_INDEX = -4,       /* hardened index where a soft one is required, or vice versa */
+    HD_ERR_DERIVE = -5,      /* derivation hit the identity point / zero scalar (~2^-220) */
+    HD_ERR_CLOSED = -6,      /* account key already wiped */
+    HD_ERR_BECH32_CHAR = -7, /* character outside the bech32 alphabet, or mixed case */
     HD_ERR_BECH32_CHECKSUM = -8,
-    HD_ERR_BECH32_FORMAT = -9,   /* no separator, empty HRP, too short/long, bad padding */
-    HD_ERR_HRP = -10,            /* well-formed bech32 with an unexpected HRP */
-    HD_ERR_LENGTH = -11,         /* payload of the wrong length */
-    HD_ERR_POINT = -12,          /* not a valid Ed25519 point of the prime-order subgroup */
-    HD_ERR_ARG = -13,            /* bad network/role/kind/range argument */
-    HD_ERR_SODIUM = -14          /* sodium_init() failed */
+    HD_ERR_BECH32_FORMAT = -9, /* no separator, empty HRP, too short/long, bad padding */
+    HD_ERR_HRP = -10,          /* well-formed bech32 with an unexpected HRP */
+    HD_ERR_LENGTH = -11,       /* payload of the wrong length */
+    HD_ERR_POINT = -12,        /* not a valid Ed25519 point of the prime-order subgroup */
+    HD_ERR_ARG = -13,          /* bad network/role/kind/range argument */
+    HD_ERR_SODIUM = -14        /* sodium_init() failed */
 } hd_status;
 
 /* ---- setup (hd.c) ---- */
-int hd_init(void);                                   /* sodium_init(); idempotent */
+int hd_init(void); /* sodium_init(); idempotent */
 
 /* ---- BIP-39 (bip39.c) ---- */
 /* Load the 2048-word list once (the Python layer passes python-mnemonic's English list). */
@@ -86,8 +86,8 @@ int hd_icarus_master(const uint8_t *entropy, size_t entropy_len, const uint8_t *
 int hd_xprv_child(const uint8_t parent[HD_XPRV_LEN], uint32_t index, uint8_t child[HD_XPRV_LEN]);
 int hd_xprv_to_xpub(const uint8_t xprv[HD_XPRV_LEN], uint8_t xpub[HD_XPUB_LEN]);
 int hd_xpub_child(const uint8_t parent[HD_XPUB_LEN], uint32_t index, uint8_t child[HD_XPUB_LEN]);
-int hd_xpub_valid(const uint8_t xpub[HD_XPUB_LEN]);   /* HD_OK or HD_ERR_POINT */
-void hd_key_hash(const uint8_t pk[32], uint8_t out[HD_KEYHASH_LEN]);   /* BLAKE2b-224 */
+int hd_xpub_valid(const uint8_t xpub[HD_XPUB_LEN]);                  /* HD_OK or HD_ERR_POINT */
+void hd_key_hash(const uint8_t pk[32], uint8_t out[HD_KEYHASH_LEN]); /* BLAKE2b-224 */
 /* out = x + 8 * zl[0:28] as 256-bit little-endian integers (carry out of bit 255 dropped). */
 void hd_add_28_mul8(uint8_t out[32], const uint8_t x[32], const uint8_t zl[32]);
 
@@ -97,14 +97,14 @@ hd_account *hd_account_new(void);
 int hd_account_from_mnemonic(hd_account *a, const char *mnemonic, size_t mnemonic_len,
                              const uint8_t *passphrase, size_t passphrase_len,
                              uint32_t account_index, int keep_mnemonic);
-int hd_account_xpub(hd_account *a, uint8_t xpub[HD_XPUB_LEN]);   /* public: always available */
+int hd_account_xpub(hd_account *a, uint8_t xpub[HD_XPUB_LEN]); /* public: always available */
 int hd_account_is_closed(hd_account *a);
 /* Copy the kept (normalized) mnemonic into out (NUL-terminated); HD_ERR_ARG if none was kept. */
 int hd_account_copy_mnemonic(hd_account *a, char *out, size_t cap, size_t *len);
 /* Role-level extended private key (soft child `role` of the account key) into out. */
 int hd_account_role_xprv(hd_account *a, uint32_t role, uint8_t out[HD_XPRV_LEN]);
-void hd_account_close(hd_account *a);                /* wipe + free the secrets, idempotent */
-void hd_account_free(hd_account *a);                 /* close + free the handle */
+void hd_account_close(hd_account *a); /* wipe + free the secrets, idempotent */
+void hd_account_free(hd_account *a);  /* close + free the handle */
 
 /* ---- bech32, BIP-173 (not bech32m), no 90-character limit (bech32.c) ---- */
 size_t hd_bech32_len(size_t hrp_len, size_t data_len);
@@ -125,8 +125,8 @@ long hd_xvk_format(const uint8_t xpub[HD_XPUB_LEN], char *out, size_t cap);
 
 /* ---- addresses (address.c) ---- */
 /* network: CCL ordinal 0 mainnet, 1 testnet, 2 preprod, 3 preview. */
-int hd_network_id(int network);                      /* on-chain id, or HD_ERR_ARG */
-long hd_address_len(int network, int kind);          /* characters of one address */
+int hd_network_id(int network);             /* on-chain id, or HD_ERR_ARG */
+long hd_address_len(int network, int kind); /* characters of one address */
 long hd_stake_address_len(int network);
 int hd_stake_address(const uint8_t account_xpub[HD_XPUB_LEN], int network, char *out, size_t cap);
 /* Addresses m/.../role/(start .. start+count-1) written back to back, each exactly
@@ -136,8 +136,8 @@ int hd_addresses_from_xpub(const uint8_t account_xpub[HD_XPUB_LEN], int network,
                            int kind, uint32_t start, uint32_t count, int threads, char *out);
 /* Same result through the private scalar: kL_i = kL_role + 8*ZL (one base multiplication per
  * address, no point addition). */
-int hd_addresses_from_account(hd_account *a, int network, uint32_t role, int kind,
-                              uint32_t start, uint32_t count, int threads, char *out);
+int hd_addresses_from_account(hd_account *a, int network, uint32_t role, int kind, uint32_t start,
+                              uint32_t count, int threads, char *out);
 
 /* ---- thread fan-out (pool.c) ---- */
 typedef int (*hd_range_fn)(void *ctx, uint32_t begin, uint32_t end);

@@ -24,13 +24,12 @@ typedef struct {
     const uint8_t *salt;
     size_t salt_len;
     uint32_t iterations;
-    uint32_t block;      /* 1-based block number */
+    uint32_t block; /* 1-based block number */
     uint8_t *out;
-    size_t out_len;      /* <= 64 */
+    size_t out_len; /* <= 64 */
 } pbkdf2_block_job;
 
-static void pbkdf2_block(const pbkdf2_block_job *j)
-{
+static void pbkdf2_block(const pbkdf2_block_job *j) {
     crypto_auth_hmacsha512_state st;
     uint8_t u[crypto_auth_hmacsha512_BYTES];
     uint8_t t[crypto_auth_hmacsha512_BYTES];
@@ -65,8 +64,7 @@ static void pbkdf2_block(const pbkdf2_block_job *j)
     sodium_memzero(t, sizeof t);
 }
 
-static void *pbkdf2_thread(void *arg)
-{
+static void *pbkdf2_thread(void *arg) {
     const pbkdf2_block_job *jobs = (const pbkdf2_block_job *)arg;
     size_t i;
     /* runs the blocks up to the terminator entry (out_len == 0) */
@@ -79,8 +77,7 @@ static void *pbkdf2_thread(void *arg)
 #define PBKDF2_MAX_BLOCKS 8
 
 int hd_pbkdf2_hmac_sha512(const uint8_t *password, size_t password_len, const uint8_t *salt,
-                          size_t salt_len, uint32_t iterations, uint8_t *out, size_t out_len)
-{
+                          size_t salt_len, uint32_t iterations, uint8_t *out, size_t out_len) {
     crypto_auth_hmacsha512_state keyed;
     pbkdf2_block_job jobs[PBKDF2_MAX_BLOCKS + 1];
     size_t nblocks, b;
@@ -100,7 +97,7 @@ int hd_pbkdf2_hmac_sha512(const uint8_t *password, size_t password_len, const ui
         jobs[b].out = out + 64 * b;
         jobs[b].out_len = (b + 1 == nblocks) ? out_len - 64 * b : 64;
     }
-    jobs[nblocks].out_len = 0;   /* terminator for pbkdf2_thread */
+    jobs[nblocks].out_len = 0; /* terminator for pbkdf2_thread */
 
     if (nblocks > 1 && pthread_create(&helper, NULL, pbkdf2_thread, &jobs[1]) == 0) {
         pbkdf2_block(&jobs[0]);

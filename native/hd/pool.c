@@ -21,8 +21,7 @@ typedef struct {
     atomic_int status;
 } pool_job;
 
-static void *pool_worker(void *arg)
-{
+static void *pool_worker(void *arg) {
     pool_job *job = (pool_job *)arg;
     for (;;) {
         uint64_t begin, end;
@@ -48,8 +47,7 @@ static void *pool_worker(void *arg)
     return NULL;
 }
 
-int hd_parallel_for(uint32_t count, uint32_t chunk, int threads, hd_range_fn fn, void *ctx)
-{
+int hd_parallel_for(uint32_t count, uint32_t chunk, int threads, hd_range_fn fn, void *ctx) {
     pool_job job;
     pthread_t tids[HD_MAX_THREADS];
     uint32_t max_useful;
@@ -82,7 +80,7 @@ int hd_parallel_for(uint32_t count, uint32_t chunk, int threads, hd_range_fn fn,
     atomic_init(&job.status, HD_OK);
     for (i = 0; i < threads - 1; i++) {
         if (pthread_create(&tids[started], NULL, pool_worker, &job) != 0) {
-            break;   /* run with the threads we have */
+            break; /* run with the threads we have */
         }
         started++;
     }

@@ -7,22 +7,55 @@ namespaces ``account, address, crypto, tx, plutus, script, gov, wallet, quicktx`
 bulk address generation checked against libccl.
 """
 
-from ccl.network import Network
 from ccl._core import (
-    CclLib, CclError, CclClosedError,
-    Account, Address, Crypto, Transaction, Plutus, Script, Governance, Wallet, QuickTx,
-    configure, EXPECTED_LIB_VERSION,
+    EXPECTED_LIB_VERSION,
+    Account,
+    Address,
+    CclClosedError,
+    CclError,
+    CclLib,
+    Crypto,
+    Governance,
+    Plutus,
+    QuickTx,
+    Script,
+    Transaction,
+    Wallet,
+    configure,
 )
+from ccl.network import Network
 from ccl.providers import (
-    ChainDataProvider, YaciProvider, BlockfrostProvider,
-    TransactionEvaluator, BlockfrostEvaluator, ProviderError,
+    BlockfrostEvaluator,
+    BlockfrostProvider,
+    ChainDataProvider,
+    ProviderError,
+    TransactionEvaluator,
+    YaciProvider,
 )
 
 __version__ = "0.1.0"
 
-__all__ = ['CclLib', 'CclError', 'CclClosedError', 'Network',
-           'Account', 'Address', 'Crypto', 'Transaction',
-           'Plutus', 'Script', 'Governance', 'Wallet', 'QuickTx',
-           'ChainDataProvider', 'YaciProvider', 'BlockfrostProvider',
-           'TransactionEvaluator', 'BlockfrostEvaluator', 'ProviderError',
-           'configure', 'EXPECTED_LIB_VERSION', '__version__']
+__all__ = [
+    "CclLib",
+    "CclError",
+    "CclClosedError",
+    "Network",
+    "Account",
+    "Address",
+    "Crypto",
+    "Transaction",
+    "Plutus",
+    "Script",
+    "Governance",
+    "Wallet",
+    "QuickTx",
+    "ChainDataProvider",
+    "YaciProvider",
+    "BlockfrostProvider",
+    "TransactionEvaluator",
+    "BlockfrostEvaluator",
+    "ProviderError",
+    "configure",
+    "EXPECTED_LIB_VERSION",
+    "__version__",
+]

@@ -23,29 +23,56 @@ class CclError(Exception):
 
 class CclClosedError(RuntimeError): ...
 
-def configure(*, max_heap: Union[int, str, None] = ..., options: Sequence[str] = ...,
-              max_input: Optional[int] = ...) -> None: ...
+def configure(
+    *,
+    max_heap: Union[int, str, None] = ...,
+    options: Sequence[str] = ...,
+    max_input: Optional[int] = ...,
+) -> None: ...
 
 class _Namespace:
     def __init__(self, bridge: CclLib) -> None: ...
 
 class Account(_Namespace):
     def create(self, network: _Net) -> dict[str, Any]: ...
-    def from_mnemonic(self, mnemonic: _Str, network: _Net, account_index: int = ...,
-                      address_index: int = ...) -> dict[str, Any]: ...
-    def from_mnemonic_many(self, mnemonic: _Str, network: _Net, account_index: int,
-                           address_indices: Iterable[int], *, threads: Optional[int] = ...,
-                           errors: _Errors = ..., progress: _Progress = ...,
-                           cancel: Optional[Event] = ...) -> list[Any]: ...
-    def get_private_key(self, mnemonic: _Str, network: _Net, account_index: int = ...,
-                        address_index: int = ...) -> str: ...
-    def get_public_key(self, mnemonic: _Str, network: _Net, account_index: int = ...,
-                       address_index: int = ...) -> str: ...
-    def sign_tx(self, mnemonic: _Str, tx_cbor_hex: _Str, network: _Net, account_index: int = ...,
-                address_index: int = ...) -> str: ...
-    def sign_tx_with_keys(self, mnemonic: _Str, tx_cbor_hex: _Str,
-                          keys: Union[_Str, Sequence[str]], network: _Net,
-                          account_index: int = ..., address_index: int = ...) -> str: ...
+    def from_mnemonic(
+        self, mnemonic: _Str, network: _Net, account_index: int = ..., address_index: int = ...
+    ) -> dict[str, Any]: ...
+    def from_mnemonic_many(
+        self,
+        mnemonic: _Str,
+        network: _Net,
+        account_index: int,
+        address_indices: Iterable[int],
+        *,
+        threads: Optional[int] = ...,
+        errors: _Errors = ...,
+        progress: _Progress = ...,
+        cancel: Optional[Event] = ...,
+    ) -> list[Any]: ...
+    def get_private_key(
+        self, mnemonic: _Str, network: _Net, account_index: int = ..., address_index: int = ...
+    ) -> str: ...
+    def get_public_key(
+        self, mnemonic: _Str, network: _Net, account_index: int = ..., address_index: int = ...
+    ) -> str: ...
+    def sign_tx(
+        self,
+        mnemonic: _Str,
+        tx_cbor_hex: _Str,
+        network: _Net,
+        account_index: int = ...,
+        address_index: int = ...,
+    ) -> str: ...
+    def sign_tx_with_keys(
+        self,
+        mnemonic: _Str,
+        tx_cbor_hex: _Str,
+        keys: Union[_Str, Sequence[str]],
+        network: _Net,
+        account_index: int = ...,
+        address_index: int = ...,
+    ) -> str: ...
     def get_drep_id(self, mnemonic: _Str, network: _Net, account_index: int = ...) -> str: ...
 
 class Address(_Namespace):
@@ -53,44 +80,99 @@ class Address(_Namespace):
     def to_bytes(self, bech32_address: _Str) -> str: ...
     def from_bytes(self, hex_bytes: _Str) -> str: ...
     def validate(self, bech32_address: _Str) -> bool: ...
-    def validate_many(self, addresses: Iterable[_Str], *, threads: Optional[int] = ...,
-                      errors: _Errors = ..., progress: _Progress = ...,
-                      cancel: Optional[Event] = ...) -> list[bool]: ...
-    def info_many(self, addresses: Iterable[_Str], *, threads: Optional[int] = ...,
-                  errors: _Errors = ..., progress: _Progress = ...,
-                  cancel: Optional[Event] = ...) -> list[Any]: ...
-    def to_bytes_many(self, addresses: Iterable[_Str], *, threads: Optional[int] = ...,
-                      errors: _Errors = ..., progress: _Progress = ...,
-                      cancel: Optional[Event] = ...) -> list[Any]: ...
+    def validate_many(
+        self,
+        addresses: Iterable[_Str],
+        *,
+        threads: Optional[int] = ...,
+        errors: _Errors = ...,
+        progress: _Progress = ...,
+        cancel: Optional[Event] = ...,
+    ) -> list[bool]: ...
+    def info_many(
+        self,
+        addresses: Iterable[_Str],
+        *,
+        threads: Optional[int] = ...,
+        errors: _Errors = ...,
+        progress: _Progress = ...,
+        cancel: Optional[Event] = ...,
+    ) -> list[Any]: ...
+    def to_bytes_many(
+        self,
+        addresses: Iterable[_Str],
+        *,
+        threads: Optional[int] = ...,
+        errors: _Errors = ...,
+        progress: _Progress = ...,
+        cancel: Optional[Event] = ...,
+    ) -> list[Any]: ...
 
 class Crypto(_Namespace):
     def blake2b_256(self, data_hex: _Str) -> str: ...
     def blake2b_224(self, data_hex: _Str) -> str: ...
-    def blake2b_256_many(self, items: Iterable[_Str], *, threads: Optional[int] = ...,
-                         errors: _Errors = ..., progress: _Progress = ...,
-                         cancel: Optional[Event] = ...) -> list[Any]: ...
-    def blake2b_224_many(self, items: Iterable[_Str], *, threads: Optional[int] = ...,
-                         errors: _Errors = ..., progress: _Progress = ...,
-                         cancel: Optional[Event] = ...) -> list[Any]: ...
-    def iter_blake2b_256(self, items: Iterable[_Str], *, chunk: int = ...,
-                         threads: Optional[int] = ..., progress: _Progress = ...,
-                         cancel: Optional[Event] = ...) -> Iterator[str]: ...
+    def blake2b_256_many(
+        self,
+        items: Iterable[_Str],
+        *,
+        threads: Optional[int] = ...,
+        errors: _Errors = ...,
+        progress: _Progress = ...,
+        cancel: Optional[Event] = ...,
+    ) -> list[Any]: ...
+    def blake2b_224_many(
+        self,
+        items: Iterable[_Str],
+        *,
+        threads: Optional[int] = ...,
+        errors: _Errors = ...,
+        progress: _Progress = ...,
+        cancel: Optional[Event] = ...,
+    ) -> list[Any]: ...
+    def iter_blake2b_256(
+        self,
+        items: Iterable[_Str],
+        *,
+        chunk: int = ...,
+        threads: Optional[int] = ...,
+        progress: _Progress = ...,
+        cancel: Optional[Event] = ...,
+    ) -> Iterator[str]: ...
     def generate_mnemonic(self, word_count: int = ...) -> str: ...
     def validate_mnemonic(self, mnemonic: _Str) -> bool: ...
     def sign(self, message_hex: _Str, sk_hex: _Str) -> str: ...
-    def sign_many(self, messages: Iterable[_Str], sk_hex: _Str, *, threads: Optional[int] = ...,
-                  errors: _Errors = ..., progress: _Progress = ...,
-                  cancel: Optional[Event] = ...) -> list[Any]: ...
+    def sign_many(
+        self,
+        messages: Iterable[_Str],
+        sk_hex: _Str,
+        *,
+        threads: Optional[int] = ...,
+        errors: _Errors = ...,
+        progress: _Progress = ...,
+        cancel: Optional[Event] = ...,
+    ) -> list[Any]: ...
     def verify(self, signature_hex: _Str, message_hex: _Str, pk_hex: _Str) -> bool: ...
-    def verify_many(self, triples: Iterable[tuple[_Str, _Str, _Str]], *,
-                    threads: Optional[int] = ..., errors: _Errors = ...,
-                    progress: _Progress = ..., cancel: Optional[Event] = ...) -> list[bool]: ...
+    def verify_many(
+        self,
+        triples: Iterable[tuple[_Str, _Str, _Str]],
+        *,
+        threads: Optional[int] = ...,
+        errors: _Errors = ...,
+        progress: _Progress = ...,
+        cancel: Optional[Event] = ...,
+    ) -> list[bool]: ...
 
 class Transaction(_Namespace):
     def hash(self, tx_cbor_hex: _Str) -> str: ...
-    def hash_many(self, txs: Iterable[_Str], *, threads: Optional[int] = ...,
-                  errors: _Errors = ..., progress: _Progress = ...,
-                  cancel: Optional[Event] = ...) -> list[Any]: ...
+    def hash_many(
+        self,
+        txs: Iterable[_Str],
+        *,
+        threads: Optional[int] = ...,
+        errors: _Errors = ...,
+        progress: _Progress = ...,
+        cancel: Optional[Event] = ...,
+    ) -> list[Any]: ...
     def sign_with_secret_key(self, tx_cbor_hex: _Str, sk_cbor_hex: _Str) -> str: ...
     def to_json(self, tx_cbor_hex: _Str) -> dict[str, Any]: ...
     def from_json(self, tx_json: Union[_Str, dict[str, Any]]) -> str: ...
@@ -106,34 +188,71 @@ class Script(_Namespace):
     def hash(self, script_cbor_hex: _Str, script_type: int = ...) -> str: ...
 
 class Governance(_Namespace):
-    def drep_key_from_mnemonic(self, mnemonic: _Str, network: _Net,
-                               account_index: int = ...) -> dict[str, Any]: ...
-    def committee_cold_key_from_mnemonic(self, mnemonic: _Str, network: _Net,
-                                         account_index: int = ...) -> dict[str, Any]: ...
-    def committee_hot_key_from_mnemonic(self, mnemonic: _Str, network: _Net,
-                                        account_index: int = ...) -> dict[str, Any]: ...
+    def drep_key_from_mnemonic(
+        self, mnemonic: _Str, network: _Net, account_index: int = ...
+    ) -> dict[str, Any]: ...
+    def committee_cold_key_from_mnemonic(
+        self, mnemonic: _Str, network: _Net, account_index: int = ...
+    ) -> dict[str, Any]: ...
+    def committee_hot_key_from_mnemonic(
+        self, mnemonic: _Str, network: _Net, account_index: int = ...
+    ) -> dict[str, Any]: ...
 
 class Wallet(_Namespace):
     def create(self, network: _Net) -> dict[str, Any]: ...
     def from_mnemonic(self, mnemonic: _Str, network: _Net) -> dict[str, Any]: ...
     def get_address(self, mnemonic: _Str, network: _Net, index: int = ...) -> str: ...
-    def get_addresses(self, mnemonic: _Str, network: _Net, indices: Iterable[int], *,
-                      threads: Optional[int] = ..., errors: _Errors = ...,
-                      progress: _Progress = ..., cancel: Optional[Event] = ...) -> list[Any]: ...
-    def iter_addresses(self, mnemonic: _Str, network: _Net, start: int = ...,
-                       count: Optional[int] = ..., *, chunk: int = ...,
-                       threads: Optional[int] = ..., progress: _Progress = ...,
-                       cancel: Optional[Event] = ...) -> Iterator[str]: ...
+    def get_addresses(
+        self,
+        mnemonic: _Str,
+        network: _Net,
+        indices: Iterable[int],
+        *,
+        threads: Optional[int] = ...,
+        errors: _Errors = ...,
+        progress: _Progress = ...,
+        cancel: Optional[Event] = ...,
+    ) -> list[Any]: ...
+    def iter_addresses(
+        self,
+        mnemonic: _Str,
+        network: _Net,
+        start: int = ...,
+        count: Optional[int] = ...,
+        *,
+        chunk: int = ...,
+        threads: Optional[int] = ...,
+        progress: _Progress = ...,
+        cancel: Optional[Event] = ...,
+    ) -> Iterator[str]: ...
 
 class QuickTx(_Namespace):
-    def build(self, txplan_yaml: Union[_Str, dict[str, Any]], utxos: Any, protocol_params: Any,
-              exec_units: Optional[Sequence[dict[str, int]]] = ...) -> dict[str, Any]: ...
-    def build_many(self, plans: Iterable[Union[_Str, dict[str, Any]]], utxos: Any,
-                   protocol_params: Any, exec_units: Optional[Sequence[dict[str, int]]] = ..., *,
-                   threads: Optional[int] = ..., errors: _Errors = ...,
-                   progress: _Progress = ..., cancel: Optional[Event] = ...) -> list[Any]: ...
-    def build_with(self, txplan_yaml: Union[_Str, dict[str, Any]], provider: ChainDataProvider,
-                   sender: str, evaluator: Optional[TransactionEvaluator] = ...) -> dict[str, Any]: ...
+    def build(
+        self,
+        txplan_yaml: Union[_Str, dict[str, Any]],
+        utxos: Any,
+        protocol_params: Any,
+        exec_units: Optional[Sequence[dict[str, int]]] = ...,
+    ) -> dict[str, Any]: ...
+    def build_many(
+        self,
+        plans: Iterable[Union[_Str, dict[str, Any]]],
+        utxos: Any,
+        protocol_params: Any,
+        exec_units: Optional[Sequence[dict[str, int]]] = ...,
+        *,
+        threads: Optional[int] = ...,
+        errors: _Errors = ...,
+        progress: _Progress = ...,
+        cancel: Optional[Event] = ...,
+    ) -> list[Any]: ...
+    def build_with(
+        self,
+        txplan_yaml: Union[_Str, dict[str, Any]],
+        provider: ChainDataProvider,
+        sender: str,
+        evaluator: Optional[TransactionEvaluator] = ...,
+    ) -> dict[str, Any]: ...
 
 class CclLib:
     CCL_SUCCESS: int
@@ -166,5 +285,9 @@ class CclLib:
     def close(self) -> None: ...
     def version(self) -> str: ...
     def __enter__(self) -> CclLib: ...
-    def __exit__(self, exc_type: Optional[type[BaseException]], exc: Optional[BaseException],
-                 tb: Optional[TracebackType]) -> None: ...
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None: ...

@@ -15,8 +15,12 @@ import tempfile
 
 from ccl.network import Network
 
-NETWORKS = {"mainnet": Network.MAINNET, "testnet": Network.TESTNET,
-            "preprod": Network.PREPROD, "preview": Network.PREVIEW}
+NETWORKS = {
+    "mainnet": Network.MAINNET,
+    "testnet": Network.TESTNET,
+    "preprod": Network.PREPROD,
+    "preview": Network.PREVIEW,
+}
 ROLES = {"external": 0, "internal": 1}
 MAX_INDEX = 2**31 - 1
 CHUNK = 65536
@@ -73,32 +77,65 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"ccl {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    p = sub.add_parser("addresses", help="write CIP-1852 addresses in bulk",
-                       description="Write CIP-1852 addresses in bulk (m/1852'/1815'/account'/role/index).",
-                       epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "addresses",
+        help="write CIP-1852 addresses in bulk",
+        description="Write CIP-1852 addresses in bulk (m/1852'/1815'/account'/role/index).",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     src = p.add_mutually_exclusive_group()
     src.add_argument("--mnemonic-file", metavar="PATH", help="read the mnemonic from PATH")
     src.add_argument("--mnemonic-stdin", action="store_true", help="read the mnemonic from stdin")
-    src.add_argument("--account-key", metavar="ACCT_XVK",
-                     help="account public key (acct_xvk1...) for watch-only generation")
-    p.add_argument("--network", required=True, choices=sorted(NETWORKS),
-                   help="network (required: never guessed)")
+    src.add_argument(
+        "--account-key",
+        metavar="ACCT_XVK",
+        help="account public key (acct_xvk1...) for watch-only generation",
+    )
+    p.add_argument(
+        "--network",
+        required=True,
+        choices=sorted(NETWORKS),
+        help="network (required: never guessed)",
+    )
     p.add_argument("--account", type=_non_negative, default=0, help="account index (default 0)")
-    p.add_argument("--role", choices=sorted(ROLES), default="external",
-                   help="external (receive) or internal (change) chain (default external)")
+    p.add_argument(
+        "--role",
+        choices=sorted(ROLES),
+        default="external",
+        help="external (receive) or internal (change) chain (default external)",
+    )
     p.add_argument("--start", type=_non_negative, default=0, help="first address index (default 0)")
     p.add_argument("--count", type=_positive, default=20, help="how many addresses (default 20)")
-    p.add_argument("--kind", choices=["base", "enterprise"], default="base",
-                   help="base (with the account's stake key) or enterprise (default base)")
-    p.add_argument("--format", choices=["txt", "csv", "jsonl"], default="txt",
-                   help="txt: one address per line; csv/jsonl also carry index and path")
+    p.add_argument(
+        "--kind",
+        choices=["base", "enterprise"],
+        default="base",
+        help="base (with the account's stake key) or enterprise (default base)",
+    )
+    p.add_argument(
+        "--format",
+        choices=["txt", "csv", "jsonl"],
+        default="txt",
+        help="txt: one address per line; csv/jsonl also carry index and path",
+    )
     p.add_argument("--out", metavar="PATH", help="output file (default stdout), written atomically")
-    p.add_argument("--threads", type=_positive, default=None, help="worker threads (default: all cores)")
-    p.add_argument("--engine", choices=["native", "libccl"], default="native",
-                   help="derivation engine (default native; see below)")
-    p.add_argument("--phrase-out", metavar="PATH", default="ccl-wallet-phrase.txt",
-                   help="where a new wallet's phrase is written when no key is given "
-                        "(default ./ccl-wallet-phrase.txt; never overwritten)")
+    p.add_argument(
+        "--threads", type=_positive, default=None, help="worker threads (default: all cores)"
+    )
+    p.add_argument(
+        "--engine",
+        choices=["native", "libccl"],
+        default="native",
+        help="derivation engine (default native; see below)",
+    )
+    p.add_argument(
+        "--phrase-out",
+        metavar="PATH",
+        default="ccl-wallet-phrase.txt",
+        help="where a new wallet's phrase is written when no key is given "
+        "(default ./ccl-wallet-phrase.txt; never overwritten)",
+    )
     return parser
 
 
@@ -108,7 +145,9 @@ def _read_mnemonic(args):
             with open(args.mnemonic_file, encoding="utf-8") as f:
                 text = f.read()
         except OSError as e:
-            raise CliError(f"cannot read --mnemonic-file {args.mnemonic_file}: {e.strerror}") from None
+            raise CliError(
+                f"cannot read --mnemonic-file {args.mnemonic_file}: {e.strerror}"
+            ) from None
         except UnicodeDecodeError:
             raise CliError(f"--mnemonic-file {args.mnemonic_file} is not UTF-8 text") from None
     else:
@@ -125,14 +164,19 @@ def _new_wallet(lib, path):
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise CliError(f"{path} already exists; pass --mnemonic-file {path} to use it, or "
-                       f"--phrase-out NEW_PATH for another new wallet") from None
+        raise CliError(
+            f"{path} already exists; pass --mnemonic-file {path} to use it, or "
+            f"--phrase-out NEW_PATH for another new wallet"
+        ) from None
     except OSError as e:
         raise CliError(f"cannot create {path}: {e.strerror}") from None
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(phrase + "\n")
-    print(f"ccl: created a new wallet; its recovery phrase is in {os.path.abspath(path)} "
-          f"(mode 0600). Keep it safe: it controls the funds.", file=sys.stderr)
+    print(
+        f"ccl: created a new wallet; its recovery phrase is in {os.path.abspath(path)} "
+        f"(mode 0600). Keep it safe: it controls the funds.",
+        file=sys.stderr,
+    )
     return phrase
 
 
@@ -162,6 +206,7 @@ def _source(args):
 
     def chunk(start, count):
         return key.addresses(network, start, count, role=role, kind=args.kind, threads=args.threads)
+
     return chunk, getattr(key, "close", None)
 
 
@@ -169,6 +214,7 @@ def _mnemonic(args):
     if args.mnemonic_file or args.mnemonic_stdin:
         return _read_mnemonic(args)
     from ccl import CclLib
+
     return _new_wallet(CclLib(), args.phrase_out)
 
 
@@ -176,10 +222,14 @@ def _libccl_source(args, network, role):
     from ccl import CclLib
 
     if args.account_key:
-        raise CliError("--account-key needs --engine native: libccl cannot derive from a public key")
+        raise CliError(
+            "--account-key needs --engine native: libccl cannot derive from a public key"
+        )
     if role != 0:
-        raise CliError("--engine libccl derives external addresses only (its change address is "
-                       "always index 0); use --engine native for --role internal")
+        raise CliError(
+            "--engine libccl derives external addresses only (its change address is "
+            "always index 0); use --engine native for --role internal"
+        )
     lib = CclLib()
     mnemonic = _mnemonic(args)
     if not lib.crypto.validate_mnemonic(mnemonic):
@@ -190,9 +240,11 @@ def _libccl_source(args, network, role):
         indices = range(start, start + count)
         if args.kind == "base" and args.account == 0:
             return lib.wallet.get_addresses(mnemonic, network, indices, threads=args.threads)
-        dicts = lib.account.from_mnemonic_many(mnemonic, network, args.account, indices,
-                                               threads=args.threads)
+        dicts = lib.account.from_mnemonic_many(
+            mnemonic, network, args.account, indices, threads=args.threads
+        )
         return [d[key] for d in dicts]
+
     return chunk, None
 
 
@@ -203,14 +255,20 @@ def _formatter(args):
         return None, lambda i, a: a + "\n"
     if args.format == "csv":
         return "index,path,address\n", lambda i, a: f"{i},{prefix}{i},{a}\n"
-    return None, lambda i, a: json.dumps({"index": i, "path": f"{prefix}{i}", "address": a},
-                                         separators=(",", ":")) + "\n"
+    return (
+        None,
+        lambda i, a: (
+            json.dumps({"index": i, "path": f"{prefix}{i}", "address": a}, separators=(",", ":"))
+            + "\n"
+        ),
+    )
 
 
 def _progress(total):
     if not sys.stderr.isatty():
         return None
     from tqdm import tqdm
+
     return tqdm(total=total, unit="addr", unit_scale=True, file=sys.stderr, dynamic_ncols=True)
 
 
@@ -276,8 +334,10 @@ def main(argv=None):
         print(f"ccl: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("ccl: interrupted" + ("; no output file was written" if args.out else ""),
-              file=sys.stderr)
+        print(
+            "ccl: interrupted" + ("; no output file was written" if args.out else ""),
+            file=sys.stderr,
+        )
         return 130
     except BrokenPipeError:
         # e.g. `ccl addresses ... | head`: not an error for the user.

@@ -16,8 +16,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-__all__ = ["ChainDataProvider", "YaciProvider", "BlockfrostProvider", "TransactionEvaluator",
-           "BlockfrostEvaluator", "ProviderError"]
+__all__ = [
+    "ChainDataProvider",
+    "YaciProvider",
+    "BlockfrostProvider",
+    "TransactionEvaluator",
+    "BlockfrostEvaluator",
+    "ProviderError",
+]
 
 #: Seconds a single HTTP request may take, connect and read together, unless a caller overrides it.
 DEFAULT_TIMEOUT = 30.0
@@ -94,8 +100,11 @@ class YaciProvider(ChainDataProvider):
         self.timeout = timeout
 
     def utxos(self, address):
-        return _request("GET", f"{self.base_url}/addresses/{urllib.parse.quote(address)}/utxos",
-                        timeout=self.timeout)
+        return _request(
+            "GET",
+            f"{self.base_url}/addresses/{urllib.parse.quote(address)}/utxos",
+            timeout=self.timeout,
+        )
 
     def protocol_params(self):
         return _request("GET", f"{self.base_url}/epochs/parameters", timeout=self.timeout)
@@ -118,11 +127,16 @@ class BlockfrostProvider(ChainDataProvider):
         page = 1
         quoted = urllib.parse.quote(address)
         while True:
-            items = _request("GET", f"{self.base_url}/addresses/{quoted}/utxos?count={_PAGE}"
-                                    f"&page={page}", headers=self._headers, timeout=self.timeout)
+            items = _request(
+                "GET",
+                f"{self.base_url}/addresses/{quoted}/utxos?count={_PAGE}&page={page}",
+                headers=self._headers,
+                timeout=self.timeout,
+            )
             if not isinstance(items, list) or not all(isinstance(u, dict) for u in items):
-                raise ProviderError("GET /addresses/.../utxos returned something other than a "
-                                    "list of UTXO objects")
+                raise ProviderError(
+                    "GET /addresses/.../utxos returned something other than a list of UTXO objects"
+                )
             for u in items:
                 u.setdefault("address", address)
             out.extend(items)
@@ -132,8 +146,12 @@ class BlockfrostProvider(ChainDataProvider):
 
     def protocol_params(self):
         # A superset of CCL's ProtocolParams; libccl ignores the fields it does not know.
-        return _request("GET", f"{self.base_url}/epochs/latest/parameters", headers=self._headers,
-                        timeout=self.timeout)
+        return _request(
+            "GET",
+            f"{self.base_url}/epochs/latest/parameters",
+            headers=self._headers,
+            timeout=self.timeout,
+        )
 
 
 class TransactionEvaluator:
@@ -145,14 +163,24 @@ class TransactionEvaluator:
 
 
 # Redeemer tag order in a transaction: spend < mint < cert < reward < vote < propose.
-_TAG_ORDER = {"spend": 0, "mint": 1, "cert": 2, "certificate": 2, "reward": 3, "withdraw": 3,
-              "vote": 4, "propose": 5}
+_TAG_ORDER = {
+    "spend": 0,
+    "mint": 1,
+    "cert": 2,
+    "certificate": 2,
+    "reward": 3,
+    "withdraw": 3,
+    "vote": 4,
+    "propose": 5,
+}
 
 
 def _units(entry):
     budget = entry.get("budget", entry)
-    return {"mem": budget.get("memory", budget.get("mem")),
-            "steps": budget.get("steps", budget.get("cpu"))}
+    return {
+        "mem": budget.get("memory", budget.get("mem")),
+        "steps": budget.get("steps", budget.get("cpu")),
+    }
 
 
 def _purpose_index(validator):
@@ -208,6 +236,11 @@ class BlockfrostEvaluator(TransactionEvaluator):
             body = bytes.fromhex(tx_cbor)
         except (TypeError, ValueError):
             raise ValueError("tx_cbor must be a hex string") from None
-        resp = _request("POST", f"{self.base_url}/utils/txs/evaluate", body=body,
-                        headers=self._headers, timeout=self.timeout)
+        resp = _request(
+            "POST",
+            f"{self.base_url}/utils/txs/evaluate",
+            body=body,
+            headers=self._headers,
+            timeout=self.timeout,
+        )
         return parse_evaluation(resp)
