@@ -131,40 +131,28 @@ static inline int thread_handle(graal_isolatethread_t **out) {
     return attach_slow(out);
 }
 
-static int dispatch(graal_isolatethread_t *t, const ccl_req *r) {
-    const char *const *s = r->s;
-    const int *i = r->i;
-    switch (r->sig) {
-        case CCL_SIG_V:
-            return ((int (*)(void *))r->fn)(t);
-        case CCL_SIG_I:
-            return ((int (*)(void *, int))r->fn)(t, i[0]);
-        case CCL_SIG_S:
-            return ((int (*)(void *, const char *))r->fn)(t, s[0]);
-        case CCL_SIG_SS:
-            return ((int (*)(void *, const char *, const char *))r->fn)(t, s[0], s[1]);
-        case CCL_SIG_SSS:
-            return ((int (*)(void *, const char *, const char *, const char *))r->fn)(t, s[0], s[1],
-                                                                                      s[2]);
-        case CCL_SIG_SSSS:
-            return ((int (*)(void *, const char *, const char *, const char *, const char *))r->fn)(
-                t, s[0], s[1], s[2], s[3]);
-        case CCL_SIG_SI:
-            return ((int (*)(void *, const char *, int))r->fn)(t, s[0], i[0]);
-        case CCL_SIG_SII:
-            return ((int (*)(void *, const char *, int, int))r->fn)(t, s[0], i[0], i[1]);
-        case CCL_SIG_SIII:
-            return ((int (*)(void *, const char *, int, int, int))r->fn)(t, s[0], i[0], i[1], i[2]);
-        case CCL_SIG_SIIIS:
-            return ((int (*)(void *, const char *, int, int, int, const char *))r->fn)(
-                t, s[0], i[0], i[1], i[2], s[1]);
-        case CCL_SIG_SIIISS:
-            return ((int (*)(void *, const char *, int, int, int, const char *,
-                             const char *))r->fn)(t, s[0], i[0], i[1], i[2], s[1], s[2]);
-        case CCL_SIG_ISII:
-            return ((int (*)(void *, int, const char *, int, int))r->fn)(t, i[0], s[0], i[1], i[2]);
+/* One typed thunk per entry point (ccl_entries.h): the call is checked against libccl.h's
+   prototype. A pointer passed as an int (or the reverse) is an error here, not a warning. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic error "-Wint-conversion"
+#pragma GCC diagnostic error "-Wincompatible-pointer-types"
+#define FIELD_(f) r->f
+#define THUNK_(name, ...)                                                                          \
+    static int thunk_##name(graal_isolatethread_t *t, const ccl_req *r) {                          \
+        (void)r;                                                                                   \
+        return ccl_##name(t, ##__VA_ARGS__);                                                       \
     }
-    return CCL_ERROR_INVALID_ARGUMENT;
+CCL_ENTRIES(THUNK_, FIELD_)
+#pragma GCC diagnostic pop
+
+typedef int (*thunk_t)(graal_isolatethread_t *, const ccl_req *);
+#define ROW_(name, ...) thunk_##name,
+#define NOFIELD_(f)
+static const thunk_t g_thunks[CCL_E_COUNT] = {CCL_ENTRIES(ROW_, NOFIELD_)};
+
+static int dispatch(graal_isolatethread_t *t, const ccl_req *r) {
+    if ((unsigned)r->entry >= (unsigned)CCL_E_COUNT) return CCL_ERROR_INVALID_ARGUMENT;
+    return g_thunks[r->entry](t, r);
 }
 
 static void set_static(ccl_out *out, int rc, const char *msg) {

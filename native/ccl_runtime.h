@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include "libccl.h"
+#include "ccl_entries.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,31 +28,20 @@ extern "C" {
 #define CCL_RT_NO_MEMORY      (-1003)
 #define CCL_RT_CANCELLED      (-1004)
 
-/* Argument shapes of the ccl_* entry points (after the thread argument). */
-typedef enum {
-    CCL_SIG_V,      /* ()                                  */
-    CCL_SIG_I,      /* (int)                               */
-    CCL_SIG_S,      /* (s0)                                */
-    CCL_SIG_SS,     /* (s0, s1)                            */
-    CCL_SIG_SSS,    /* (s0, s1, s2)                        */
-    CCL_SIG_SSSS,   /* (s0, s1, s2, s3)                    */
-    CCL_SIG_SI,     /* (s0, i0)                            */
-    CCL_SIG_SII,    /* (s0, i0, i1)                        */
-    CCL_SIG_SIII,   /* (s0, i0, i1, i2)                    */
-    CCL_SIG_SIIIS,  /* (s0, i0, i1, i2, s1)                */
-    CCL_SIG_SIIISS, /* (s0, i0, i1, i2, s1, s2)            */
-    CCL_SIG_ISII    /* (i0, s0, i1, i2)                    */
-} ccl_sig;
-
-typedef void (*ccl_fn_t)(void);
-
-/* One libccl call: which entry point, its shape and its arguments. */
+/* One libccl call: which entry point (ccl_entries.h) and its arguments, by name. Only the fields
+   the entry's line in ccl_entries.h names are read. */
 typedef struct {
-    ccl_fn_t fn;
-    int sig;
-    int wipe; /* the result is secret: wipe every copy of it after use */
-    const char *s[4];
-    int i[3];
+    int entry; /* a ccl_entry (CCL_E_*) */
+    int wipe;  /* the result is secret: wipe every copy of it after use */
+    int network, account, index, number;
+    const char *mnemonic; /* a secret phrase */
+    const char *input;    /* the main argument: an address, hex, CBOR, JSON or a TxPlan */
+    const char *message;
+    const char *key; /* a secret or public key */
+    const char *keys;
+    const char *utxos;
+    const char *params;
+    const char *exec_units;
 } ccl_req;
 
 /* Outcome of one call. data points at the caller's inline buffer or at a malloc'd block that the

@@ -7,6 +7,18 @@ namespaces ``account, address, crypto, tx, plutus, script, gov, wallet, quicktx`
 bulk address generation checked against libccl.
 """
 
+try:
+    from ccl import _core as _core_probe  # noqa: F401  (fails here when libccl cannot be loaded)
+except ImportError as _e:
+    if "libccl" not in str(_e):
+        raise
+    # The dynamic loader could not load libccl (deleted, or a foreign-platform copy). The reference
+    # wrapper raised OSError with this sentence when loading failed; its users' code matches on it.
+    raise OSError(
+        f"Failed to load the CCL native library: {_e}. ccl links libccl at build time and ships it "
+        "in ccl/_libs; reinstall ccl (or rebuild it with CCL_LIB_PATH naming a libccl directory)."
+    ) from None
+
 from ccl._core import (
     EXPECTED_LIB_VERSION,
     Account,

@@ -3,10 +3,29 @@
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from threading import Event
 from types import TracebackType
-from typing import Any, Literal, Optional, Union
+from typing import Any, Literal, Optional, Union, final
+
+from typing_extensions import disjoint_base
 
 from ccl.network import Network
 from ccl.providers import ChainDataProvider, TransactionEvaluator
+
+__all__ = [
+    "CclLib",
+    "CclError",
+    "CclClosedError",
+    "Account",
+    "Address",
+    "Crypto",
+    "Transaction",
+    "Plutus",
+    "Script",
+    "Governance",
+    "Wallet",
+    "QuickTx",
+    "configure",
+    "EXPECTED_LIB_VERSION",
+]
 
 EXPECTED_LIB_VERSION: str
 
@@ -30,9 +49,14 @@ def configure(
     max_input: Optional[int] = ...,
 ) -> None: ...
 
+@disjoint_base
 class _Namespace:
-    def __init__(self, bridge: CclLib) -> None: ...
+    # bridge=None builds a namespace with no library (a native call then raises RuntimeError)
+    def __init__(self, bridge: Optional[CclLib]) -> None: ...
+    @property
+    def _bridge(self) -> Optional[CclLib]: ...
 
+@disjoint_base
 class Account(_Namespace):
     def create(self, network: _Net) -> dict[str, Any]: ...
     def from_mnemonic(
@@ -75,6 +99,7 @@ class Account(_Namespace):
     ) -> str: ...
     def get_drep_id(self, mnemonic: _Str, network: _Net, account_index: int = ...) -> str: ...
 
+@disjoint_base
 class Address(_Namespace):
     def info(self, bech32_address: _Str) -> dict[str, Any]: ...
     def to_bytes(self, bech32_address: _Str) -> str: ...
@@ -108,6 +133,7 @@ class Address(_Namespace):
         cancel: Optional[Event] = ...,
     ) -> list[Any]: ...
 
+@disjoint_base
 class Crypto(_Namespace):
     def blake2b_256(self, data_hex: _Str) -> str: ...
     def blake2b_224(self, data_hex: _Str) -> str: ...
@@ -162,6 +188,7 @@ class Crypto(_Namespace):
         cancel: Optional[Event] = ...,
     ) -> list[bool]: ...
 
+@disjoint_base
 class Transaction(_Namespace):
     def hash(self, tx_cbor_hex: _Str) -> str: ...
     def hash_many(
@@ -178,6 +205,7 @@ class Transaction(_Namespace):
     def from_json(self, tx_json: Union[_Str, dict[str, Any]]) -> str: ...
     def deserialize(self, tx_cbor_hex: _Str) -> dict[str, Any]: ...
 
+@disjoint_base
 class Plutus(_Namespace):
     def data_hash(self, datum_cbor_hex: _Str) -> str: ...
     def data_to_json(self, cbor_hex: _Str) -> str: ...
@@ -187,6 +215,7 @@ class Script(_Namespace):
     def native_from_json(self, json_str: Union[_Str, dict[str, Any]]) -> str: ...
     def hash(self, script_cbor_hex: _Str, script_type: int = ...) -> str: ...
 
+@disjoint_base
 class Governance(_Namespace):
     def drep_key_from_mnemonic(
         self, mnemonic: _Str, network: _Net, account_index: int = ...
@@ -198,6 +227,7 @@ class Governance(_Namespace):
         self, mnemonic: _Str, network: _Net, account_index: int = ...
     ) -> dict[str, Any]: ...
 
+@disjoint_base
 class Wallet(_Namespace):
     def create(self, network: _Net) -> dict[str, Any]: ...
     def from_mnemonic(self, mnemonic: _Str, network: _Net) -> dict[str, Any]: ...
@@ -226,6 +256,7 @@ class Wallet(_Namespace):
         cancel: Optional[Event] = ...,
     ) -> Iterator[str]: ...
 
+@disjoint_base
 class QuickTx(_Namespace):
     def build(
         self,
@@ -254,6 +285,7 @@ class QuickTx(_Namespace):
         evaluator: Optional[TransactionEvaluator] = ...,
     ) -> dict[str, Any]: ...
 
+@final
 class CclLib:
     CCL_SUCCESS: int
     CCL_ERROR_GENERAL: int
@@ -291,3 +323,8 @@ class CclLib:
         exc: Optional[BaseException],
         tb: Optional[TracebackType],
     ) -> None: ...
+
+def _base_version(v: str) -> str: ...
+def _runtime_info() -> dict[str, Any]: ...
+def _cbor_verdict(hexed: _Str) -> tuple[str, int, bool]: ...
+def _yaml_result_for_tests(s: str) -> Any: ...

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from types import TracebackType
-from typing import Any, Literal, SupportsIndex
+from typing import Any, Literal, SupportsIndex, final
 
 from typing_extensions import Self
 
@@ -18,6 +18,7 @@ DEFAULT_CHUNK: int
 class VerificationError(RuntimeError):
     """The engine and libccl derived different addresses for the same mnemonic and path."""
 
+@final
 class AccountPublicKey:
     """Account-level extended public key (32-byte key || 32-byte chain code)."""
 
@@ -28,7 +29,7 @@ class AccountPublicKey:
     def from_bytes(cls, data: bytes | bytearray | memoryview) -> AccountPublicKey: ...
     def to_bytes(self) -> bytes: ...
     def to_bech32(self) -> str: ...
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
     def addresses(
         self,
@@ -54,6 +55,7 @@ class AccountPublicKey:
     ) -> Iterator[str]: ...
     def stake_address(self, network: _NetworkArg) -> str: ...
 
+@final
 class AccountKey:
     """Account-level extended private key m/1852'/1815'/account' (kept in wiped C memory)."""
 

@@ -23,6 +23,7 @@ __all__ = [
     "TransactionEvaluator",
     "BlockfrostEvaluator",
     "ProviderError",
+    "EvaluationFormatError",
 ]
 
 #: Seconds a single HTTP request may take, connect and read together, unless a caller overrides it.
@@ -31,6 +32,10 @@ DEFAULT_TIMEOUT = 30.0
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 #: Blockfrost serves UTXOs 100 to a page.
 _PAGE = 100
+#: BlockfrostProvider.utxos stops with a ProviderError past this many UTXOs (1,000 full pages)
+#: unless the caller raises it: a server that never returns a short page must not loop forever
+#: or hold an unbounded list in memory.
+DEFAULT_MAX_UTXOS = 100_000
 _BLOCKFROST_URLS = {
     "mainnet": "https://cardano-mainnet.blockfrost.io/api/v0",
     "preprod": "https://cardano-preprod.blockfrost.io/api/v0",
@@ -45,6 +50,11 @@ class ProviderError(RuntimeError):
     def __init__(self, message, status=None):
         super().__init__(message)
         self.status = status
+
+
+class EvaluationFormatError(ProviderError, ValueError):
+    """An evaluator's response has no shape ``parse_evaluation`` knows. Also a ValueError: the
+    reference wrapper raised ValueError here, and code written for it catches that."""
 
 
 def _request(method, url, *, body=None, headers=None, timeout=DEFAULT_TIMEOUT):
@@ -67,6 +77,19 @@ def _request(method, url, *, body=None, headers=None, timeout=DEFAULT_TIMEOUT):
         raise ProviderError(f"{where} returned a body that is not JSON") from None
     except RecursionError:
         raise ProviderError(f"{where} returned JSON nested too deeply to parse") from None
+
+
+# The HTTP layer, by the reference wrapper's names: providers and evaluators call these through the
+# module's globals, so ``mock.patch("ccl.providers._http_get_json")`` (how the wrapper's tests and
+# its users' tests stub the network) reaches every request.
+def _http_get_json(url, headers=None, timeout=DEFAULT_TIMEOUT):
+    """GET ``url`` and parse its JSON body (ProviderError on any failure)."""
+    return _request("GET", url, headers=headers, timeout=timeout)
+
+
+def _http_post_json(url, body, headers=None, timeout=DEFAULT_TIMEOUT):
+    """POST ``body`` (bytes) to ``url`` and parse its JSON body (ProviderError on any failure)."""
+    return _request("POST", url, body=body, headers=headers, timeout=timeout)
 
 
 def _base_url(network, base_url):
@@ -100,23 +123,39 @@ class YaciProvider(ChainDataProvider):
         self.timeout = timeout
 
     def utxos(self, address):
-        return _request(
-            "GET",
+        return _http_get_json(
             f"{self.base_url}/addresses/{urllib.parse.quote(address)}/utxos",
             timeout=self.timeout,
         )
 
     def protocol_params(self):
-        return _request("GET", f"{self.base_url}/epochs/parameters", timeout=self.timeout)
+        return _http_get_json(f"{self.base_url}/epochs/parameters", timeout=self.timeout)
 
 
 class BlockfrostProvider(ChainDataProvider):
     """Blockfrost API. Pages through UTXOs (100 per page) and fills in the owning address, which
-    Blockfrost leaves out but ``build`` needs."""
+    Blockfrost leaves out but ``build`` needs.
 
-    def __init__(self, project_id, network="mainnet", base_url=None, timeout=DEFAULT_TIMEOUT):
+    ``max_utxos`` bounds the paging (ProviderError beyond it; None for no bound): an address with
+    more UTXOs than that is better served by a selection the caller makes, and a server that keeps
+    returning full pages must not loop forever.
+    """
+
+    def __init__(
+        self,
+        project_id,
+        network="mainnet",
+        base_url=None,
+        timeout=DEFAULT_TIMEOUT,
+        max_utxos=DEFAULT_MAX_UTXOS,
+    ):
+        if max_utxos is not None and (
+            not isinstance(max_utxos, int) or isinstance(max_utxos, bool) or max_utxos < 1
+        ):
+            raise ValueError(f"max_utxos must be a positive int or None, got {max_utxos!r}")
         self.base_url = _base_url(network, base_url)
         self.timeout = timeout
+        self.max_utxos = max_utxos
         self._headers = {"project_id": project_id}
 
     def __repr__(self):
@@ -127,8 +166,7 @@ class BlockfrostProvider(ChainDataProvider):
         page = 1
         quoted = urllib.parse.quote(address)
         while True:
-            items = _request(
-                "GET",
+            items = _http_get_json(
                 f"{self.base_url}/addresses/{quoted}/utxos?count={_PAGE}&page={page}",
                 headers=self._headers,
                 timeout=self.timeout,
@@ -142,12 +180,17 @@ class BlockfrostProvider(ChainDataProvider):
             out.extend(items)
             if len(items) < _PAGE:
                 return out
+            if self.max_utxos is not None and len(out) >= self.max_utxos:
+                raise ProviderError(
+                    f"GET /addresses/.../utxos: more than max_utxos={self.max_utxos} UTXOs "
+                    f"({page} full pages and the server still has more); raise max_utxos "
+                    "(or pass None) to fetch them all"
+                )
             page += 1
 
     def protocol_params(self):
         # A superset of CCL's ProtocolParams; libccl ignores the fields it does not know.
-        return _request(
-            "GET",
+        return _http_get_json(
             f"{self.base_url}/epochs/latest/parameters",
             headers=self._headers,
             timeout=self.timeout,
@@ -213,11 +256,19 @@ def parse_evaluation(resp):
                 purpose, idx = _purpose_index(item.get("validator", item.get("redeemer", {})))
                 rows.append((_TAG_ORDER.get(purpose, 99), idx, _units(item)))
         else:
-            raise ProviderError(f"unrecognised evaluation response: {type(result).__name__}")
+            raise EvaluationFormatError(
+                f"unrecognised evaluation response: {type(result).__name__}"
+            )
+    except EvaluationFormatError:
+        raise
     except (AttributeError, TypeError, ValueError, OverflowError) as e:
-        raise ProviderError(f"unrecognised evaluation response: {e}") from None
+        raise EvaluationFormatError(f"unrecognised evaluation response: {e}") from None
     rows.sort(key=lambda r: (r[0], r[1]))
     return [units for _, _, units in rows]
+
+
+#: The reference wrapper's name for parse_evaluation (its tests import it).
+_parse_evaluation = parse_evaluation
 
 
 class BlockfrostEvaluator(TransactionEvaluator):
@@ -236,10 +287,9 @@ class BlockfrostEvaluator(TransactionEvaluator):
             body = bytes.fromhex(tx_cbor)
         except (TypeError, ValueError):
             raise ValueError("tx_cbor must be a hex string") from None
-        resp = _request(
-            "POST",
+        resp = _http_post_json(
             f"{self.base_url}/utils/txs/evaluate",
-            body=body,
+            body,
             headers=self._headers,
             timeout=self.timeout,
         )
