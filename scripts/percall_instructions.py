@@ -25,8 +25,18 @@ OPS = {
     "blake2b_256": f"lib.crypto.blake2b_256({bytes(range(32)).hex()!r})",
     "address_info": f"lib.address.info({ADDRESS!r})",
 }
+SETUP = (
+    "import sys, yaml; sys.path.insert(0, {contenders!r}); import _common as C; "
+    "PLAN = yaml.safe_load(C.TXPLAN_YAML)"
+)
+OPS["quicktx_dict"] = "lib.quicktx.build(PLAN, C.UTXOS, C.PROTOCOL_PARAMS)"
+OPS["quicktx_yaml"] = "lib.quicktx.build(C.TXPLAN_YAML, C.UTXOS, C.PROTOCOL_PARAMS)"
+CONTENDERS = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks", "contenders"
+)
 PROGRAM = """
 import ccl
+{setup}
 lib = ccl.CclLib()
 {op}
 for _ in range({n}):
@@ -38,7 +48,7 @@ def instructions(python, op, n):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "cg.out")
         cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--smc-check=all"]
-        cmd += [python, "-c", PROGRAM.format(op=op, n=n)]
+        cmd += [python, "-c", PROGRAM.format(op=op, n=n, setup=SETUP.format(contenders=CONTENDERS))]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
         m = re.search(r"Collected : (\d+)", proc.stderr)
         if proc.returncode != 0 or m is None:
@@ -51,6 +61,7 @@ def main():
     ap.add_argument("--python", action="append", required=True, help="interpreter (repeatable)")
     ap.add_argument("--n", type=int, default=2000, help="calls in the shorter run")
     ap.add_argument("--ops", default=",".join(OPS), help="comma list of: " + ",".join(OPS))
+    ap.add_argument("--floor", help="also count benchmarks/floor.c's quicktx_build (its binary)")
     args = ap.parse_args()
     result = {}
     for python in args.python:
@@ -59,7 +70,37 @@ def main():
             a = instructions(python, OPS[name], args.n)
             b = instructions(python, OPS[name], 2 * args.n)
             result[python][name] = round((b - a) / args.n)
+    if args.floor:
+        result["floor"] = {"quicktx_build": floor_instructions(args.floor, args.n)}
     print(json.dumps(result, indent=1))
+
+
+def floor_instructions(binary, n):
+    """The C floor's quicktx_build per call: floor --serve fed "time quicktx_build N"."""
+    import sys
+
+    sys.path.insert(0, CONTENDERS)
+    import _common as C
+
+    counts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        C.write_fixture_dir(tmp)
+        for calls in (n, 2 * n):
+            out = os.path.join(tmp, "cg.out")
+            cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", binary, tmp]
+            cmd += ["--serve"]
+            proc = subprocess.run(
+                cmd,
+                input=f"time quicktx_build {calls}\nquit\n",
+                capture_output=True,
+                text=True,
+                timeout=3600,
+            )
+            m = re.search(r"Collected : (\d+)", proc.stderr)
+            if m is None:
+                raise SystemExit(f"callgrind failed for the floor:\n{proc.stderr[-3000:]}")
+            counts.append(int(m.group(1)))
+    return round((counts[1] - counts[0]) / n)
 
 
 if __name__ == "__main__":
