@@ -9,42 +9,10 @@ import subprocess
 import sys
 
 import pytest
-from test_dropin import REF
+from test_dropin import reference_python
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SUITE = os.path.join(HERE, "wrapper_suite")
-
-
-def reference_python_with_pytest():
-    """The reference wrapper in its own venv (both import as ``ccl``), with pytest."""
-    import venv
-
-    root = os.path.join(
-        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")),
-        "ccl-tests",
-        f"ref-pytest-py{sys.version_info[0]}{sys.version_info[1]}",
-    )
-    py = os.path.join(root, "bin", "python")
-    marker = os.path.join(root, ".ok")
-    if not os.path.exists(marker):
-        venv.create(root, with_pip=True, clear=True)
-        subprocess.run(
-            [
-                py,
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                "--disable-pip-version-check",
-                REF,
-                "pytest",
-                "pyyaml",
-            ],
-            check=True,
-            timeout=900,
-        )
-        open(marker, "w").close()
-    return py
 
 
 def run_suite(python):
@@ -75,7 +43,7 @@ def test_the_wrapper_style_suite_passes_under_ccl():
 
 def test_the_same_suite_gives_the_same_outcomes_under_the_reference_wrapper():
     ours, _ = run_suite(sys.executable)
-    theirs, out = run_suite(reference_python_with_pytest())
+    theirs, out = run_suite(reference_python(("pytest", "pyyaml")))
     assert theirs == ours, out[-6000:]
 
 
