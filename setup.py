@@ -124,7 +124,7 @@ def _extensions():
         extra_link_args=extra_link,
     )
     hd_sources = ["src/ccl/_hd.pyx"] + sorted(
-        str(p.relative_to(HERE)) for p in (NATIVE / "hd").glob("*.c") if p.name != "fuzz_hd.c"
+        str(p.relative_to(HERE)) for p in (NATIVE / "hd").rglob("*.c") if "fuzz_" not in p.name
     )
     hd = Extension(
         "ccl._hd",

@@ -2,6 +2,8 @@
 # Builds a libFuzzer target with clang -fsanitize=fuzzer,address,undefined and runs it:
 #   hd    native/hd/fuzz_hd.c: bech32 decode/encode round trips, acct_xvk parsing (the default)
 #   cbor  native/fuzz_cbor.c: the CBOR pre-flight scan that reads every CBOR argument
+#   curve native/hd/curve/fuzz_curve.c: point decompression of arbitrary 32 bytes, addition and
+#         fixed-base multiplication, each against libsodium's public API
 # See docs/SANITIZERS.md.
 #
 #   bash scripts/fuzz_native.sh            # 60 seconds
@@ -10,7 +12,7 @@
 #   FUZZ_TARGET=cbor bash scripts/fuzz_native.sh 300
 #
 # Environment:
-#   FUZZ_TARGET hd (default) or cbor
+#   FUZZ_TARGET hd (default), cbor or curve
 #   CC          clang to use (default: clang; needs the libFuzzer runtime, Debian's clang has it)
 #   FUZZ_DIR    where the binary, the corpus and crash files live (default /tmp/ccl-fuzz-TARGET;
 #               the corpus is kept between runs so that each run starts where the last one ended)
@@ -22,7 +24,7 @@ SECONDS_TO_RUN="${1:-60}"
 shift || true
 CC="${CC:-clang}"
 TARGET="${FUZZ_TARGET:-hd}"
-case "$TARGET" in hd|cbor) ;; *) echo "fuzz_native: FUZZ_TARGET must be hd or cbor" >&2; exit 2;; esac
+case "$TARGET" in hd|cbor|curve) ;; *) echo "fuzz_native: FUZZ_TARGET must be hd, cbor or curve" >&2; exit 2;; esac
 FUZZ_DIR="${FUZZ_DIR:-/tmp/ccl-fuzz-$TARGET}"
 CORPUS="$FUZZ_DIR/corpus"
 mkdir -p "$CORPUS"
@@ -56,6 +58,23 @@ if [ "$TARGET" = hd ]; then
   seed empty-hrp '1qqqqqq'
   seed short 'a12uel5l'
   MAX_LEN=1100   # fuzz_hd handles up to 600 payload bytes (bech32 up to HD_BECH32_MAX)
+elif [ "$TARGET" = curve ]; then
+  # shellcheck disable=SC2086
+  "$CC" "${SAN[@]}" $SODIUM_CFLAGS \
+    "$ROOT/native/hd/curve/fuzz_curve.c" "$ROOT/native/hd/curve/curve.c" \
+    $SODIUM_LIBS -o "$FUZZ_DIR/fuzz_curve"
+  # Seeds: the base point, the identity, a non-canonical y (p + 1), x = 0 with the sign bit set,
+  # a point that does not decode (y = 2), then base point + scalar shapes.
+  B='\x58\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66\x66'
+  Z31='\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00'
+  F30='\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff'
+  printf "$B" > "$CORPUS/seed-base"
+  printf "\x01$Z31" > "$CORPUS/seed-identity"
+  printf "\xee$F30\x7f" > "$CORPUS/seed-noncanonical"
+  printf "\x01${Z31%????}\x80" > "$CORPUS/seed-negzero"
+  printf "\x02$Z31" > "$CORPUS/seed-nodecode"
+  printf "$B$B\x01$Z31" > "$CORPUS/seed-add-mul"
+  MAX_LEN=96
 else
   "$CC" "${SAN[@]}" "$ROOT/native/fuzz_cbor.c" "$ROOT/native/ccl_cbor.c" -o "$FUZZ_DIR/fuzz_cbor"
   # Seeds (first byte: 0 = hex text, 1 = binary to be hex-encoded): a transaction, a datum, a

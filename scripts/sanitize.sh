@@ -94,12 +94,13 @@ if [ "$#" -gt 0 ]; then
 else
   # Everything that runs the C code: the HD engine (test_hd), the batch engine (test_batch), the
   # argument conversions (test_inputs), every binding method (test_api), the CBOR pre-flight scan
-  # (test_cbor_guard), the fuzz and the thread/fork/lifecycle tests. Deselected: RSS-growth assertions (ASan's quarantine and shadow
+  # (test_cbor_guard), the curve layer of HD engine v2 (test_curve, its differential suites and
+  # v1 == v2), the fuzz and the thread/fork/lifecycle tests. Deselected: RSS-growth assertions (ASan's quarantine and shadow
   # memory make RSS meaningless) and the reproducer of a known crash in ccl's own code (a strict
   # xfail in the normal run; under ASan its intended crash would leave a report behind).
   set -- tests/test_hd.py tests/test_batch.py tests/test_inputs.py tests/test_api.py \
     tests/test_cli.py tests/test_fuzz.py tests/test_concurrency.py tests/test_reliability.py \
-    tests/test_cbor_guard.py \
+    tests/test_cbor_guard.py tests/test_curve.py \
     -k "not short_lived_threads_are_detached and not rss and not 100k_short_lived and not many_daemon_batch_owners"
 fi
 say "phase 1: tests under ASan+UBSan: $*"

@@ -2,9 +2,11 @@
  * ccl HD engine: CIP-1852 (m/1852'/1815'/account'/role/index) key derivation and Shelley address
  * encoding on top of libsodium.
  *
- * Every curve and hash primitive comes from libsodium (HMAC-SHA512, SHA-256, BLAKE2b, Ed25519
- * fixed-base scalar multiplication without clamping, Ed25519 point addition, point validation,
- * sodium_memzero/sodium_malloc). The only arithmetic written here is what the BIP32-Ed25519 spec
+ * Hash primitives, randomness and secret memory come from libsodium (HMAC-SHA512, SHA-256,
+ * BLAKE2b, sodium_memzero/sodium_malloc), as do the one-off curve operations (key loading, role
+ * keys, point validation). The per-address curve work of the bulk address functions uses the
+ * curve layer in native/hd/curve/ (extended coordinates, batch compression: operations libsodium
+ * does not export). Besides that, the only arithmetic written here is what the BIP32-Ed25519 spec
  * itself defines on byte strings: the 256-bit little-endian additions kL + 8*ZL[0:28] and
  * kR + ZR, plus the bit packing of BIP-39 and bech32.
  *
@@ -134,10 +136,19 @@ int hd_stake_address(const uint8_t account_xpub[HD_XPUB_LEN], int network, char 
  * otherwise the range is split in chunks over `threads` threads (the caller's included). */
 int hd_addresses_from_xpub(const uint8_t account_xpub[HD_XPUB_LEN], int network, uint32_t role,
                            int kind, uint32_t start, uint32_t count, int threads, char *out);
-/* Same result through the private scalar: kL_i = kL_role + 8*ZL (one base multiplication per
- * address, no point addition). */
+/* Same result from the account's private key: A_role = [kL_role]B once, then the public formula
+ * (engine 1 used kL_i = kL_role + 8*ZL and one base multiplication per address). */
 int hd_addresses_from_account(hd_account *a, int network, uint32_t role, int kind, uint32_t start,
                               uint32_t count, int threads, char *out);
+/* The same with an explicit engine: 2 (the default above: native/hd/curve, batch compression)
+ * or 1 (libsodium's public API per address, kept as the reference for tests and benchmarks);
+ * anything else is HD_ERR_ARG. */
+int hd_addresses_from_xpub_engine(const uint8_t account_xpub[HD_XPUB_LEN], int network,
+                                  uint32_t role, int kind, uint32_t start, uint32_t count,
+                                  int threads, char *out, int engine);
+int hd_addresses_from_account_engine(hd_account *a, int network, uint32_t role, int kind,
+                                     uint32_t start, uint32_t count, int threads, char *out,
+                                     int engine);
 
 /* ---- thread fan-out (pool.c) ---- */
 typedef int (*hd_range_fn)(void *ctx, uint32_t begin, uint32_t end);

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Constant-time check of native/hd/curve under valgrind memcheck (the ctgrind technique): builds
+# scripts/ct_harness.c at -O2 (what setup.py uses) and -O3, with each compiler present
+# (gcc, clang), marks the secret inputs undefined and requires zero memcheck errors. Then runs the
+# negative control (`ct_harness leak`), which must be reported, so that the check cannot pass by
+# accident.
+#
+#   bash scripts/ct_check.sh          # exit 0: no secret-dependent branch or address
+#
+# Environment: CT_DIR (default /tmp/ccl-ct) for the binaries; CT_OPTS (default "-O2 -O3"),
+# the optimisation levels to build with.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+CT_DIR="${CT_DIR:-/tmp/ccl-ct}"
+CT_OPTS="${CT_OPTS:--O2 -O3}"
+mkdir -p "$CT_DIR"
+if ! command -v valgrind >/dev/null; then
+  echo "ct_check: valgrind not found (apt-get install valgrind)" >&2
+  exit 2
+fi
+SODIUM_CFLAGS="$(pkg-config --cflags libsodium 2>/dev/null || true)"
+SODIUM_LIBS="$(pkg-config --libs libsodium 2>/dev/null || echo -lsodium)"
+SRC=("$ROOT/scripts/ct_harness.c" "$ROOT/native/hd/curve/curve.c" "$ROOT/native/hd/hd.c"
+     "$ROOT/native/hd/bip39.c" "$ROOT/native/hd/pbkdf2.c")
+status=0
+ran=0
+for cc in gcc clang; do
+  command -v "$cc" >/dev/null || continue
+  for opt in $CT_OPTS; do
+  bin="$CT_DIR/ct_harness-$cc$opt"
+  # shellcheck disable=SC2086
+  "$cc" $opt -g -I"$ROOT/native" $SODIUM_CFLAGS "${SRC[@]}" $SODIUM_LIBS -lpthread -o "$bin"
+  ran=1
+  log="$CT_DIR/memcheck-$cc$opt.log"
+  if valgrind --tool=memcheck --error-exitcode=99 --track-origins=yes --log-file="$log" \
+       "$bin" >/dev/null; then
+    echo "ct_check: $cc $opt: 0 reports"
+  else
+    echo "ct_check: $cc $opt: memcheck reported secret-dependent behaviour (see $log):" >&2
+    grep -E "depends on uninitialised|uninitialised value|at 0x|by 0x" "$log" | head -40 >&2
+    status=1
+  fi
+  # negative control: the deliberate leak must be reported
+  if valgrind --tool=memcheck --error-exitcode=99 --log-file="$log.leak" "$bin" leak \
+       >/dev/null 2>&1; then
+    echo "ct_check: $cc $opt: the negative control was NOT reported; the check is blind" >&2
+    status=1
+  else
+    echo "ct_check: $cc $opt: negative control reported (as it must be)"
+  fi
+  done
+done
+if [ "$ran" = 0 ]; then
+  echo "ct_check: no C compiler (gcc or clang) found" >&2
+  exit 2
+fi
+exit "$status"
