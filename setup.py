@@ -3,20 +3,25 @@
 Why this file exists next to pyproject.toml: the extensions need build-time logic that static
 metadata cannot express:
 
-* libccl is not a system library. It ships inside the ``cardano-client-lib==0.1.0rc6`` wheel, which
-  pyproject.toml lists as a *build* requirement. We find ``ccl/_libs/libccl.so`` through that
-  distribution's file list (never by importing it: both projects import as ``ccl``), copy it into
-  ``src/ccl/_libs/`` so it is bundled in our wheel, and link ``ccl._core`` to it with an
-  ``$ORIGIN``-relative rpath. ``CCL_LIB_PATH`` (a directory holding libccl.so) overrides that, for
-  builds against a locally built libccl.
-* The HD engine links libsodium. A missing libsodium must fail the build with a message that names
-  the package to install, not with a compiler error about ``sodium.h`` fifty lines down.
+* libccl is not a system library. It ships only inside the ``cardano-client-lib==0.1.0rc6`` wheels,
+  which are tagged manylinux_2_28 and so cannot be *installed* where ccl's manylinux2014 wheels are
+  built (or on CentOS 7 / Amazon Linux 2). ``scripts/fetch_libccl.py`` takes the pinned wheel *file*
+  (sha256 checked; cached, or fetched with ``pip download``) and extracts ``ccl/_libs/libccl.so``;
+  this file copies it into ``src/ccl/_libs/`` so it is bundled in our wheel, and links ``ccl._core``
+  to it with an ``$ORIGIN``-relative rpath. ``CCL_LIB_PATH`` (a directory holding libccl.so)
+  overrides that, for builds against a locally built libccl.
+* The HD engine links libsodium statically by default: ``scripts/build_libsodium.sh`` builds the
+  pinned release from its sha256-checked source tarball with the compiler of this build (``CC``)
+  into a cached, PIC, hidden-visibility archive, so the extension exports no ``sodium_*`` symbol
+  and needs no libsodium.so at run time. ``CCL_SODIUM=system`` links the system libsodium instead
+  (pkg-config; the PyNaCl convention), ``CCL_SODIUM_PREFIX`` names an already built static prefix.
 """
 
 import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 from setuptools import Extension, setup
@@ -25,8 +30,8 @@ HERE = Path(__file__).resolve().parent
 PKG = HERE / "src" / "ccl"
 LIBS = PKG / "_libs"
 NATIVE = HERE / "native"
+SCRIPTS = HERE / "scripts"
 LIB_NAME = {"darwin": "libccl.dylib", "win32": "libccl.dll"}.get(sys.platform, "libccl.so")
-REFERENCE_DIST = "cardano-client-lib"
 
 
 def _find_libccl() -> Path:
@@ -36,31 +41,25 @@ def _find_libccl() -> Path:
         if not candidate.is_file():
             raise SystemExit(f"CCL_LIB_PATH={override!r} does not contain {LIB_NAME}")
         return candidate
+    sys.path.insert(0, str(SCRIPTS))
     try:
-        from importlib.metadata import PackageNotFoundError, distribution
-    except ImportError:  # pragma: no cover - Python < 3.8 is not supported anyway
-        raise SystemExit("ccl needs Python 3.9 or newer to build") from None
+        import fetch_libccl
+    finally:
+        sys.path.pop(0)
     try:
-        dist = distribution(REFERENCE_DIST)
-    except PackageNotFoundError as e:
-        if (LIBS / LIB_NAME).is_file():  # an sdist or a previous build already bundled it
+        return fetch_libccl.libccl_path()
+    except fetch_libccl.FetchError as e:
+        if (LIBS / LIB_NAME).is_file():  # a previous build (or a source tree copy) bundled it
+            print(f"setup.py: {e}; using the bundled {LIBS / LIB_NAME}", file=sys.stderr)
             return LIBS / LIB_NAME
-        raise SystemExit(
-            f"libccl not found: the build requirement {REFERENCE_DIST}==0.1.0rc6 is not installed "
-            "in the build environment. Build with build isolation (plain `pip install .`), or set "
-            f"CCL_LIB_PATH to a directory containing {LIB_NAME}."
-        ) from e
-    for f in dist.files or ():
-        if f.name == LIB_NAME and f.parent.name == "_libs":
-            return Path(dist.locate_file(f)).resolve()
-    raise SystemExit(f"{REFERENCE_DIST} is installed but ships no {LIB_NAME} for this platform")
+        raise SystemExit(f"libccl not found: {e}") from e
 
 
 def _bundle_libccl() -> None:
     src = _find_libccl()
     dst = LIBS / LIB_NAME
     LIBS.mkdir(exist_ok=True)
-    if dst.resolve() != src and (
+    if dst.resolve() != src.resolve() and (
         not dst.exists()
         or dst.stat().st_size != src.stat().st_size
         or dst.stat().st_mtime < src.stat().st_mtime
@@ -68,8 +67,8 @@ def _bundle_libccl() -> None:
         shutil.copy2(src, dst)
 
 
-def _sodium_flags():
-    """Compiler and linker flags for libsodium, preferring pkg-config."""
+def _system_sodium_flags():
+    """CCL_SODIUM=system: compiler and linker flags for the system libsodium, via pkg-config."""
     try:
         cflags = subprocess.run(
             ["pkg-config", "--cflags", "libsodium"], check=True, capture_output=True, text=True
@@ -85,22 +84,79 @@ def _sodium_flags():
     ]
     if not any(Path(d, "sodium.h").is_file() for d in include_dirs):
         raise SystemExit(
-            "libsodium development files not found (sodium.h). Install them first: "
-            "`apt-get install libsodium-dev` on Debian/Ubuntu, `dnf install libsodium-devel` on "
-            "Fedora/RHEL, `apk add libsodium-dev` on Alpine, `brew install libsodium` on macOS."
+            "CCL_SODIUM=system but the libsodium development files were not found (sodium.h). "
+            "Install them (`apt-get install libsodium-dev`, `dnf install libsodium-devel`, "
+            "`apk add libsodium-dev`, `brew install libsodium`), or unset CCL_SODIUM to build the "
+            "pinned libsodium from source."
         )
-    return (
-        [f[2:] for f in cflags if f.startswith("-I")],
-        [f[2:] for f in libs if f.startswith("-L")],
-        [f[2:] for f in libs if f.startswith("-l")] or ["sodium"],
+    return {
+        "include_dirs": [f[2:] for f in cflags if f.startswith("-I")],
+        "library_dirs": [f[2:] for f in libs if f.startswith("-L")],
+        "libraries": [f[2:] for f in libs if f.startswith("-l")] or ["sodium"],
+        "extra_objects": [],
+        "define_macros": [],
+        "extra_link_args": [],
+    }
+
+
+def _static_sodium_prefix() -> Path:
+    prefix = os.environ.get("CCL_SODIUM_PREFIX")
+    if prefix:
+        if not Path(prefix, "lib", "libsodium.a").is_file():
+            raise SystemExit(f"CCL_SODIUM_PREFIX={prefix!r} has no lib/libsodium.a")
+        return Path(prefix)
+    env = dict(os.environ)
+    # The archive must come from the compiler that links the extension (setuptools uses $CC,
+    # else the interpreter's own CC).
+    env.setdefault("CC", os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc")
+    try:
+        out = subprocess.run(
+            ["bash", str(SCRIPTS / "build_libsodium.sh")],
+            env=env,
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise SystemExit(
+            "building the pinned libsodium failed (see build_libsodium's messages above); "
+            "CCL_SODIUM=system links the system libsodium instead"
+        ) from e
+    return Path(out.strip().splitlines()[-1])
+
+
+def _sodium_flags():
+    """How ccl._hd gets libsodium: the pinned static archive (default) or CCL_SODIUM=system."""
+    mode = os.environ.get("CCL_SODIUM", "static")
+    if mode == "system":
+        return _system_sodium_flags()
+    if mode != "static":
+        raise SystemExit(f"CCL_SODIUM={mode!r}: expected 'system' or 'static' (the default)")
+    prefix = _static_sodium_prefix()
+    return {
+        "include_dirs": [str(prefix / "include")],
+        "library_dirs": [],
+        "libraries": [],
+        "extra_objects": [str(prefix / "lib" / "libsodium.a")],
+        "define_macros": [("SODIUM_STATIC", "1")],
+        # Belt and braces over the archive's hidden visibility: export nothing from it.
+        "extra_link_args": ["-Wl,--exclude-libs,ALL"],
+    }
+
+
+def _hd_sources():
+    """The HD engine's C sources: every native/hd/**/*.c except the fuzz harnesses (fuzz_*.c)."""
+    found = sorted(
+        str(p.relative_to(HERE)) for p in (NATIVE / "hd").rglob("*.c") if "fuzz_" not in p.name
     )
+    return ["src/ccl/_hd.pyx"] + found
 
 
 def _extensions():
     from Cython.Build import cythonize
 
     _bundle_libccl()
-    sodium_inc, sodium_libdirs, sodium_libs = _sodium_flags()
+    sodium = _sodium_flags()
     common_c = ["-O2", "-fvisibility=hidden", "-Wall", "-Wno-unused-function"]
     sanitize = os.environ.get("CCL_SANITIZE")  # e.g. "address,undefined" (see README)
     extra_link = []
@@ -123,17 +179,16 @@ def _extensions():
         extra_compile_args=common_c,
         extra_link_args=extra_link,
     )
-    hd_sources = ["src/ccl/_hd.pyx"] + sorted(
-        str(p.relative_to(HERE)) for p in (NATIVE / "hd").rglob("*.c") if "fuzz_" not in p.name
-    )
     hd = Extension(
         "ccl._hd",
-        sources=hd_sources,
-        include_dirs=include + sodium_inc,
-        library_dirs=sodium_libdirs,
-        libraries=sodium_libs + ["pthread"],
+        sources=_hd_sources(),
+        include_dirs=include + sodium["include_dirs"],
+        library_dirs=sodium["library_dirs"],
+        libraries=sodium["libraries"] + ["pthread"],
+        define_macros=sodium["define_macros"],
+        extra_objects=sodium["extra_objects"],
         extra_compile_args=common_c,
-        extra_link_args=extra_link,
+        extra_link_args=extra_link + sodium["extra_link_args"],
     )
     return cythonize(
         [core, hd],

@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Sets ccl up from source on a Debian/Ubuntu machine: the system packages the build needs
-# (a C compiler, libsodium, Python headers and venv), a virtual environment in .venv, and ccl with
-# its test extras. The build itself fetches libccl (PyPI cardano-client-lib==0.1.0rc6, a build
-# requirement) and bundles it: no manual download, no environment variable.
+# (a C compiler, make, Python headers and venv, Debian's archive keyring), a virtual environment
+# in .venv, and ccl with its test extras. No manual download, no environment variable:
+# - libsodium: scripts/build_libsodium.sh builds the pinned release (Debian's orig tarball via
+#   `apt-get source`, sha256 checked) into a static archive, cached under ~/.cache/ccl (keyed by
+#   version, sha256 and compiler), which the build links into ccl._hd;
+# - libccl: the build extracts it from the sha256-pinned cardano-client-lib==0.1.0rc6 wheel file
+#   (scripts/fetch_libccl.py, `pip download`, cached there too) and bundles it.
+# libsodium-dev stays in the list for scripts/fuzz_native.sh and CCL_SODIUM=system builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-pkgs="gcc pkg-config libsodium-dev"
+pkgs="gcc make pkg-config libsodium-dev debian-archive-keyring"
 python3 -c 'import ensurepip, venv' 2>/dev/null || pkgs="$pkgs python3-venv"
 python3 - <<'PY' || pkgs="$pkgs python3-dev"
 import os, sys, sysconfig
@@ -26,5 +31,10 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+# Built here, where its progress shows, with the compiler setuptools will use: same cache key.
+if [ "${CCL_SODIUM:-static}" = static ] && [ -z "${CCL_SODIUM_PREFIX:-}" ]; then
+  CC="${CC:-$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_config_var("CC") or "cc")')}" \
+    bash scripts/build_libsodium.sh >/dev/null
+fi
 .venv/bin/python -m pip install -q --disable-pip-version-check ".[test,lint]"
 echo "setup: ccl $(.venv/bin/python -c 'import ccl; print(ccl.__version__)') installed in .venv"

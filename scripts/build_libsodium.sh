@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Builds the pinned libsodium release from its source tarball (sha256 checked) as a static, PIC,
+# hidden-visibility archive for ccl._hd, and caches it. Prints the install prefix (include/,
+# lib/libsodium.a) as the last line of stdout; everything else goes to stderr.
+#
+#   bash scripts/build_libsodium.sh [--fetch-only] [--tarball FILE]
+#
+# Why static, from source: a grafted libsodium.so sets the wheel's glibc floor to that of the
+# machine that built it (Debian 12's needs GLIBC_2.33), while an archive compiled by the same
+# toolchain as the extension (zig's glibc-2.17 target, or the manylinux2014 image's gcc) adds no
+# symbol newer than the extension's own. -DSODIUM_STATIC empties libsodium's SODIUM_EXPORT, and
+# its configure adds -fvisibility=hidden, so nothing of libsodium is exported from _hd.
+#
+# The tarball: $CCL_SODIUM_TARBALL, else the cache, else Debian's orig tarball of the pinned
+# version through `apt-get source`, with a deb-src line in a temporary sources list and temporary
+# package lists (the system's apt configuration is not changed; needs apt and
+# debian-archive-keyring, no root). Other systems: put the tarball in place (path printed on failure).
+#
+# Cache: ${CCL_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/ccl}/libsodium/<version>-<sha12>-<toolchain>,
+# the toolchain key being a hash of $CC's identity and flags (gcc's archive cannot link with zig's
+# glibc-2.17 target and vice versa). Build time on 2 cores: about 1-2 minutes, once.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+
+VERSION=1.0.22
+SHA256=5838bb0c3da6148c24ebe531d1ed1297de9a87aea77d426bcd99f289e681631c
+DEB_VERSION=1.0.22-2 # the Debian source package whose orig tarball this is (sid)
+DEB_SUITE=sid
+ORIG="libsodium_${VERSION}.orig.tar.gz"
+
+FETCH_ONLY=0
+TARBALL=${CCL_SODIUM_TARBALL:-}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --fetch-only) FETCH_ONLY=1; shift ;;
+    --tarball) TARBALL=$2; shift 2 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    *) echo "build_libsodium: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+CACHE=${CCL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ccl}
+log() { echo "build_libsodium: $*" >&2; }
+sha_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+fetch_debian() {  # $1: destination file
+  command -v apt-get >/dev/null || return 1
+  [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || {
+    log "debian-archive-keyring is not installed (apt-get install debian-archive-keyring)"
+    return 1
+  }
+  local tmp rc=0
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/ccl-sodium-src.XXXXXX")
+  mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial" "$tmp/dl"
+  chmod 755 "$tmp" "$tmp/dl"  # apt's download sandbox user must be able to write there
+  echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $DEB_SUITE main" >"$tmp/sources.list"
+  local opts=(-o "Dir::Etc::SourceList=$tmp/sources.list" -o "Dir::Etc::SourceParts=$tmp/none"
+    -o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache=$tmp/cache" -o "Debug::NoLocking=1")
+  opts+=(-o "APT::Sandbox::User=$(id -un)")  # downloads straight into our own directory
+  log "apt-get source libsodium=$DEB_VERSION ($DEB_SUITE, temporary sources list)"
+  if apt-get "${opts[@]}" -qq update >&2 &&
+    (cd "$tmp/dl" && apt-get "${opts[@]}" -qq source --download-only "libsodium=$DEB_VERSION" >&2); then
+    mv "$tmp/dl/$ORIG" "$1.part" && mv "$1.part" "$1" || rc=1
+  else
+    rc=1
+  fi
+  rm -rf "$tmp"
+  return $rc
+}
+
+# 1. The tarball, sha256 checked wherever it came from.
+if [ -z "$TARBALL" ]; then
+  TARBALL="$CACHE/src/$ORIG"
+  if [ ! -f "$TARBALL" ]; then
+    mkdir -p "$CACHE/src"
+    fetch_debian "$TARBALL" || {
+      log "could not fetch $ORIG; put libsodium $VERSION's tarball (sha256 $SHA256) at $TARBALL" \
+        "or set CCL_SODIUM_TARBALL, or build with CCL_SODIUM=system to use the system libsodium"
+      exit 1
+    }
+  fi
+fi
+[ -f "$TARBALL" ] || { log "$TARBALL: no such file"; exit 1; }
+got=$(sha_of "$TARBALL")
+if [ "$got" != "$SHA256" ]; then
+  log "$TARBALL has sha256 $got, expected $SHA256 (libsodium $VERSION): refusing it"
+  exit 1
+fi
+if [ "$FETCH_ONLY" -eq 1 ]; then echo "$TARBALL"; exit 0; fi
+
+# 2. The toolchain key. CC may be a command with arguments ("zcc", "gcc -m64").
+CC=${CC:-cc}
+read -r -a cc_words <<<"$CC"
+cc_path=$(command -v "${cc_words[0]}") || { log "C compiler $CC not found"; exit 1; }
+ident=$( { echo "$CC|$cc_path|${CFLAGS:-}|${CPPFLAGS:-}|${AR:-}"; "${cc_words[@]}" --version 2>&1 | head -1;
+  "${cc_words[@]}" -dumpmachine 2>/dev/null || true; sha_of "$cc_path"; } | sha256sum | cut -c1-12)
+PREFIX="$CACHE/libsodium/$VERSION-${SHA256:0:12}-$ident"
+if [ -f "$PREFIX/.complete" ] && [ -f "$PREFIX/lib/libsodium.a" ]; then
+  log "cached: $PREFIX"
+  echo "$PREFIX"
+  exit 0
+fi
+
+# 3. Build in a temporary directory, install into a temporary prefix, move into place.
+mkdir -p "$CACHE/libsodium"
+work=$(mktemp -d "$CACHE/libsodium/.build.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+log "building libsodium $VERSION with $CC ($("${cc_words[@]}" --version 2>&1 | head -1)) in $work"
+tar xzf "$TARBALL" -C "$work"
+src=$(find "$work" -mindepth 1 -maxdepth 1 -type d | head -1)
+jobs=$(nproc 2>/dev/null || echo 2)
+(
+  cd "$src"
+  ./configure --prefix="$work/prefix" --disable-shared --enable-static --with-pic \
+    --disable-dependency-tracking --disable-debug CPPFLAGS="${CPPFLAGS:-} -DSODIUM_STATIC" \
+    CFLAGS="${CFLAGS:--O2}" CC="$CC" ${AR:+AR="$AR"} ${RANLIB:+RANLIB="$RANLIB"} >"$work/configure.log" 2>&1 ||
+    { tail -40 "$work/configure.log" >&2; exit 1; }
+  make -j"$jobs" >"$work/make.log" 2>&1 || { tail -40 "$work/make.log" >&2; exit 1; }
+  make install >>"$work/make.log" 2>&1 || { tail -20 "$work/make.log" >&2; exit 1; }
+)
+# Nothing of libsodium may be visible outside the archive's objects: SODIUM_EXPORT must be empty.
+grep -q 'SODIUM_STATIC' "$work/prefix/include/sodium/export.h" || { log "unexpected export.h"; exit 1; }
+rm -rf "$work/prefix/lib/pkgconfig" "$work/prefix/lib/"*.la
+touch "$work/prefix/.complete"
+rm -rf "$PREFIX"
+mv "$work/prefix" "$PREFIX"
+log "built: $PREFIX"
+echo "$PREFIX"
