@@ -152,6 +152,20 @@ def _hd_sources():
     return ["src/ccl/_hd.pyx"] + found
 
 
+def _dependencies():
+    """Requires-Dist of the wheel being built: orjson only where it installs without a compiler.
+
+    A free-threaded CPython (3.13t, 3.14t, 3.15t) gets no orjson (no wheels; its sdist refuses
+    free-threaded builds), and ccl._core falls back to the stdlib json there. PyYAML has cp314t
+    wheels; on 3.13t its sdist installs its pure-Python loader, which ccl uses when CSafeLoader is
+    absent.
+    """
+    deps = ["pyyaml>=6.0", "mnemonic>=0.20", "tqdm>=4.66"]
+    if not sysconfig.get_config_var("Py_GIL_DISABLED"):
+        deps.insert(1, "orjson>=3.9")
+    return deps
+
+
 def _extensions():
     from Cython.Build import cythonize
 
@@ -203,4 +217,4 @@ def _extensions():
     )
 
 
-setup(ext_modules=_extensions())
+setup(ext_modules=_extensions(), install_requires=_dependencies())
