@@ -139,8 +139,9 @@ def _sodium_flags():
         "libraries": [],
         "extra_objects": [str(prefix / "lib" / "libsodium.a")],
         "define_macros": [("SODIUM_STATIC", "1")],
-        # Belt and braces over the archive's hidden visibility: export nothing from it.
-        "extra_link_args": ["-Wl,--exclude-libs,ALL"],
+        # No -Wl,--exclude-libs (zig's linker refuses it): the archive's hidden visibility is what
+        # keeps sodium_* unexported, checked by tests/test_build.py and scripts/check_glibc.py.
+        "extra_link_args": [],
     }
 
 

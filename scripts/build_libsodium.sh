@@ -12,16 +12,15 @@
 # its configure adds -fvisibility=hidden, so nothing of libsodium is exported from _hd.
 #
 # The tarball: $CCL_SODIUM_TARBALL, else the cache, else Debian's orig tarball of the pinned
-# version through `apt-get source`, with a deb-src line in a temporary sources list and temporary
-# package lists (the system's apt configuration is not changed; needs apt and
-# debian-archive-keyring, no root). Other systems: put the tarball in place (path printed on failure).
+# version through `apt-get source`, with a deb-src line (for the Debian archive of the system's apt
+# sources, or $CCL_DEBIAN_MIRROR) in a temporary sources list with temporary package lists: the
+# system's apt configuration is not changed; needs apt and debian-archive-keyring, no root.
+# Other systems: put the tarball in place (its path is printed on failure).
 #
 # Cache: ${CCL_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/ccl}/libsodium/<version>-<sha12>-<toolchain>,
 # the toolchain key being a hash of $CC's identity and flags (gcc's archive cannot link with zig's
 # glibc-2.17 target and vice versa). Build time on 2 cores: about 1-2 minutes, once.
 set -euo pipefail
-HERE=$(cd "$(dirname "$0")" && pwd)
-
 VERSION=1.0.22
 SHA256=5838bb0c3da6148c24ebe531d1ed1297de9a87aea77d426bcd99f289e681631c
 DEB_VERSION=1.0.22-2 # the Debian source package whose orig tarball this is (sid)
@@ -43,8 +42,21 @@ CACHE=${CCL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ccl}
 log() { echo "build_libsodium: $*" >&2; }
 sha_of() { sha256sum "$1" | cut -d' ' -f1; }
 
+debian_mirror() {  # the Debian archive this machine already uses; no host name is hard-coded here
+  if [ -n "${CCL_DEBIAN_MIRROR:-}" ]; then echo "$CCL_DEBIAN_MIRROR"; return; fi
+  local uri
+  uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null |
+    grep -oE '(https?|file)://[^ ]+/debian/?( |$)' | head -1 | tr -d ' ') || true
+  if [ -z "$uri" ] && [ -r /usr/sbin/debootstrap ]; then  # debootstrap's built-in default
+    uri=$(sed -n 's/^DEF_MIRROR="\(.*\)"$/\1/p' /usr/sbin/debootstrap | grep '/debian$' | head -1) || true
+  fi
+  [ -n "$uri" ] && echo "${uri%/}"
+}
+
 fetch_debian() {  # $1: destination file
   command -v apt-get >/dev/null || return 1
+  local mirror
+  mirror=$(debian_mirror) || { log "no Debian archive in the apt sources; set CCL_DEBIAN_MIRROR"; return 1; }
   [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || {
     log "debian-archive-keyring is not installed (apt-get install debian-archive-keyring)"
     return 1
@@ -53,7 +65,7 @@ fetch_debian() {  # $1: destination file
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/ccl-sodium-src.XXXXXX")
   mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial" "$tmp/dl"
   chmod 755 "$tmp" "$tmp/dl"  # apt's download sandbox user must be able to write there
-  echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $DEB_SUITE main" >"$tmp/sources.list"
+  echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $DEB_SUITE main" >"$tmp/sources.list"
   local opts=(-o "Dir::Etc::SourceList=$tmp/sources.list" -o "Dir::Etc::SourceParts=$tmp/none"
     -o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache=$tmp/cache" -o "Debug::NoLocking=1")
   opts+=(-o "APT::Sandbox::User=$(id -un)")  # downloads straight into our own directory

