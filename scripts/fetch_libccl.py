@@ -1,4 +1,4 @@
-"""libccl.so by file: from the sha256-pinned cardano-client-lib==0.1.0rc6 wheel, never by installing it.
+"""libccl.so by file: from the sha256-pinned cardano-client-lib==0.1.0rc6 wheel, not installed.
 
 Why: libccl is only published inside the cardano-client-lib wheels, which are tagged manylinux_2_28
 (although the library itself needs only GLIBC_2.17). As a pip *build requirement* such a wheel
@@ -128,7 +128,7 @@ def _download(tag: str, dest: Path) -> Path:
 
 
 def libccl_path(tag: str = "") -> Path:
-    """Path of a cached libccl.so extracted from the pinned wheel for ``tag`` (default: this host)."""
+    """Cached libccl.so extracted from the pinned wheel for ``tag`` (default: this host's)."""
     tag = tag or host_tag()
     if tag not in WHEELS:
         raise FetchError(f"no pinned cardano-client-lib wheel for {tag!r} ({', '.join(WHEELS)})")
@@ -146,7 +146,8 @@ def libccl_path(tag: str = "") -> Path:
         if not _checked(wheel, tag):
             wheel = _download(tag, root / "wheels")
     out.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(wheel) as zf, tempfile.NamedTemporaryFile(dir=out.parent, delete=False) as f:
+    tmp = tempfile.NamedTemporaryFile(dir=out.parent, delete=False)
+    with zipfile.ZipFile(wheel) as zf, tmp as f:
         try:
             with zf.open(MEMBER) as src:
                 for block in iter(lambda: src.read(1 << 20), b""):

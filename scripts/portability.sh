@@ -64,7 +64,17 @@ trap cleanup EXIT
 
 # 1. The wheel.
 if [ -z "$WHEEL" ]; then
-  command -v "$PY" >/dev/null || die "$PY not found (the bullseye chroot needs a cp39 wheel; --python to change)"
+  if ! "$PY" -c '' 2>/dev/null; then  # e.g. a pyenv shim of a version that is not selected
+    want=${PY#python}
+    found=""
+    if command -v pyenv >/dev/null; then
+      for d in "$(pyenv root)"/versions/"$want".*; do
+        if [ -x "$d/bin/python$want" ]; then found="$d/bin/python$want"; fi
+      done
+    fi
+    [ -n "$found" ] || die "$PY not found (the bullseye chroot needs a cp39 wheel; --python to change)"
+    PY=$found
+  fi
   log "build the manylinux2014 wheel for $PY (scripts/build_wheel.sh)"
   bash "$REPO/scripts/build_wheel.sh" --python "$PY" --out "$WORK/build"
   WHEEL=$(find "$WORK/build/wheelhouse" -name 'ccl-*manylinux*2014*.whl' | head -1)
