@@ -31,6 +31,8 @@ PKG = HERE / "src" / "ccl"
 LIBS = PKG / "_libs"
 NATIVE = HERE / "native"
 SCRIPTS = HERE / "scripts"
+# Raise the bound when orjson publishes wheels for the next CPython (its sdist needs Rust).
+ORJSON_REQUIREMENT = 'orjson>=3.9; python_version < "3.15"'
 LIB_NAME = {"darwin": "libccl.dylib", "win32": "libccl.dll"}.get(sys.platform, "libccl.so")
 
 
@@ -157,13 +159,15 @@ def _dependencies():
     """Requires-Dist of the wheel being built: orjson only where it installs without a compiler.
 
     A free-threaded CPython (3.13t, 3.14t, 3.15t) gets no orjson (no wheels; its sdist refuses
-    free-threaded builds), and ccl._core falls back to the stdlib json there. PyYAML has cp314t
-    wheels; on 3.13t its sdist installs its pure-Python loader, which ccl uses when CSafeLoader is
-    absent.
+    free-threaded builds), and ccl._core falls back to the stdlib json there. No PEP 508 marker
+    tells a free-threaded interpreter apart, hence this per-build choice. orjson has no cp315
+    wheels yet either (its sdist needs Rust): the marker keeps 3.15 on the stdlib json until it
+    has. PyYAML has cp314t/cp315t wheels; on 3.13t its sdist installs its pure-Python loader, which
+    ccl uses when CSafeLoader is absent.
     """
     deps = ["pyyaml>=6.0", "mnemonic>=0.20", "tqdm>=4.66"]
     if not sysconfig.get_config_var("Py_GIL_DISABLED"):
-        deps.insert(1, "orjson>=3.9")
+        deps.insert(1, ORJSON_REQUIREMENT)
     return deps
 
 

@@ -103,7 +103,18 @@ if [ "$CHROOT" -eq 1 ]; then
     MOUNTS+=("$ROOT/$m")
   done
   cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
-  # pip's index configuration follows the host's (a mirror or proxy set there applies here too).
+  # The host's CA bundle (pip's cert setting, else the system one): a TLS-inspecting proxy's CA
+  # is in it, and pip in the chroot must trust what pip here trusts.
+  ca=${PIP_CERT:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}}
+  ca_env=()
+  if [ -f "$ca" ]; then
+    cp "$ca" "$ROOT/etc/ssl/certs/ccl-host-ca.crt"
+    ca_env=(PIP_CERT=/etc/ssl/certs/ccl-host-ca.crt SSL_CERT_FILE=/etc/ssl/certs/ccl-host-ca.crt)
+  fi
+  idx_env=()  # an index or mirror configured for pip here applies there too
+  for v in PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_TRUSTED_HOST HTTPS_PROXY HTTP_PROXY https_proxy http_proxy NO_PROXY no_proxy; do
+    if [ -n "${!v:-}" ]; then idx_env+=("$v=${!v}"); fi
+  done
   rm -rf "$ROOT/tmp/ccl-port"
   mkdir -p "$ROOT/tmp/ccl-port/tests" "$ROOT/tmp/ccl-port/scripts"
   cp "$WHEEL" "$ROOT/tmp/ccl-port/"
@@ -112,11 +123,11 @@ if [ "$CHROOT" -eq 1 ]; then
     "$REPO/scripts/build_libsodium.sh" "$ROOT/tmp/ccl-port/scripts/"
   log "inside the chroot: $(chroot "$ROOT" /usr/bin/ldd --version | head -1)"
   chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
-    CCL_CACHE_DIR=/root/.cache/ccl /bin/bash -euo pipefail -c '
+    CCL_CACHE_DIR=/root/.cache/ccl "${ca_env[@]}" "${idx_env[@]}" /bin/bash -euo pipefail -c '
     cd /tmp/ccl-port
     python3 --version
     [ -x /opt/venv/bin/python ] || python3 -m venv /opt/venv
-    /opt/venv/bin/python -m pip install -q --disable-pip-version-check --upgrade "pip<25" >/dev/null
+    /opt/venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
     # Binary only: the chroot has no compiler; a wheel that needed one would fail here.
     /opt/venv/bin/python -m pip install -q --disable-pip-version-check --only-binary=:all: \
       --force-reinstall ./ccl-*.whl pytest
