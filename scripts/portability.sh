@@ -162,4 +162,7 @@ if [ "$QEMU" -eq 1 ]; then
   done
 fi
 echo
-echo "portability: OK $(basename "$WHEEL")${CHROOT:+ (bullseye chroot)}${QEMU:+ (qemu64, Nehalem-v1)}"
+where=""
+if [ "$CHROOT" -eq 1 ]; then where="$where, Debian bullseye chroot"; fi
+if [ "$QEMU" -eq 1 ]; then where="$where, qemu64 + Nehalem-v1"; fi
+echo "portability: OK $(basename "$WHEEL") (glibc $(ldd --version | head -1 | awk '{print $NF}')$where)"

@@ -60,6 +60,7 @@ fi
 
 for v in "${VERSIONS[@]}"; do
   printf '\n== sid_pythons: CPython %s in Debian sid\n' "$v"
+  # shellcheck disable=SC2016  # the script runs in the chroot; $1/$2 are its arguments
   chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
     CCL_CACHE_DIR="$CACHE" TOOLS_PY="python$v" "${ca_env[@]}" /bin/bash -euo pipefail -c '
     git config --global --add safe.directory "*"
