@@ -121,7 +121,19 @@ echo "$CCL_SODIUM_PREFIX"
 step "pip wheel . --no-deps -w dist ($("$PY" --version))"
 "$PY" -m venv "$OUT/build-venv"
 "$OUT/build-venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-(cd "$SRC" && "$OUT/build-venv/bin/python" -m pip wheel . --no-deps --disable-pip-version-check -w "$OUT/dist" -q)
+build_cflags=${CFLAGS:-}
+if [ "$TOOLCHAIN" = zig ]; then
+  # Debian's Pythons keep pyconfig.h under /usr/include/<multiarch>/ and include it by that
+  # prefixed name; zig searches only its own libc headers. Expose just that one directory, last.
+  read -r ma pyv < <("$PY" -c 'import sysconfig; print(sysconfig.get_config_var("MULTIARCH") or "-", sysconfig.get_python_version())')
+  if [ "$ma" != - ] && [ -d "/usr/include/$ma/python$pyv" ]; then
+    mkdir -p "$OUT/pyinc/$ma"
+    ln -sfn "/usr/include/$ma/python$pyv" "$OUT/pyinc/$ma/python$pyv"
+    build_cflags="$build_cflags -idirafter $OUT/pyinc"
+  fi
+fi
+(cd "$SRC" && CFLAGS="$build_cflags" "$OUT/build-venv/bin/python" -m pip wheel . --no-deps \
+  --disable-pip-version-check -w "$OUT/dist" -q)
 WHEEL=$(ls "$OUT"/dist/ccl-*.whl)
 echo "built $(basename "$WHEEL")"
 unset CCL_SODIUM_PREFIX
@@ -157,9 +169,12 @@ for so in "$PKG"/_core*.so "$PKG"/_hd*.so; do
   ldd "$so" | sed 's/^/  /'
   if ldd "$so" | grep -q 'not found'; then echo "build_wheel: unresolved library in $so" >&2; exit 1; fi
 done
-ldd "$PKG"/_core*.so | grep -q "$PKG/_libs/libccl.so" ||
+# (ldd's output is captured first: with pipefail, `ldd | grep -q` can fail on ldd's SIGPIPE.)
+core_ldd=$(ldd "$PKG"/_core*.so)
+hd_ldd=$(ldd "$PKG"/_hd*.so)
+grep -q "$PKG/_libs/libccl.so" <<<"$core_ldd" ||
   { echo "build_wheel: _core does not load the bundled ccl/_libs/libccl.so" >&2; exit 1; }
-if ldd "$PKG"/_hd*.so | grep -q sodium; then
+if grep -q sodium <<<"$hd_ldd"; then
   echo "build_wheel: _hd loads a shared libsodium; it should carry it statically" >&2
   exit 1
 fi
