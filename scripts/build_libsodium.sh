@@ -53,28 +53,48 @@ debian_mirror() {  # the Debian archive this machine already uses; no host name 
   [ -n "$uri" ] && echo "${uri%/}"
 }
 
-fetch_debian() {  # $1: destination file
-  command -v apt-get >/dev/null || return 1
-  local mirror
-  mirror=$(debian_mirror) || { log "no Debian archive in the apt sources; set CCL_DEBIAN_MIRROR"; return 1; }
-  [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] || {
-    log "debian-archive-keyring is not installed (apt-get install debian-archive-keyring)"
-    return 1
-  }
-  local tmp rc=0
-  tmp=$(mktemp -d "${TMPDIR:-/tmp}/ccl-sodium-src.XXXXXX")
+apt_fetch() {  # $1: destination file, $2: directory of sources files; apt-get source into $1
+  local tmp="$3" opts rc=0
   mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial" "$tmp/dl"
-  chmod 755 "$tmp" "$tmp/dl"  # apt's download sandbox user must be able to write there
-  echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $DEB_SUITE main" >"$tmp/sources.list"
-  local opts=(-o "Dir::Etc::SourceList=$tmp/sources.list" -o "Dir::Etc::SourceParts=$tmp/none"
-    -o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache=$tmp/cache" -o "Debug::NoLocking=1")
-  opts+=(-o "APT::Sandbox::User=$(id -un)")  # downloads straight into our own directory
-  log "apt-get source libsodium=$DEB_VERSION ($DEB_SUITE, temporary sources list)"
+  chmod 755 "$tmp" "$tmp/dl"
+  opts=(-o "Dir::Etc::SourceList=$tmp/none.list" -o "Dir::Etc::SourceParts=$2"
+    -o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache=$tmp/cache" -o "Debug::NoLocking=1"
+    -o "APT::Sandbox::User=$(id -un)")  # downloads straight into our own directory
   if apt-get "${opts[@]}" -qq update >&2 &&
-    (cd "$tmp/dl" && apt-get "${opts[@]}" -qq source --download-only "libsodium=$DEB_VERSION" >&2); then
+    (cd "$tmp/dl" && apt-get "${opts[@]}" -qq source --download-only "libsodium${4:+=$4}" >&2) &&
+    [ -f "$tmp/dl/$ORIG" ]; then
     mv "$tmp/dl/$ORIG" "$1.part" && mv "$1.part" "$1" || rc=1
   else
     rc=1
+  fi
+  return $rc
+}
+
+fetch_debian() {  # $1: destination file
+  command -v apt-get >/dev/null || return 1
+  local tmp mirror rc=1
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/ccl-sodium-src.XXXXXX")
+  mkdir -p "$tmp/sid.d" "$tmp/own.d"
+  # 1. Debian's package of the pinned version, from the Debian archive this machine uses.
+  if [ -r /usr/share/keyrings/debian-archive-keyring.gpg ] && mirror=$(debian_mirror); then
+    echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $DEB_SUITE main" >"$tmp/sid.d/sid.list"
+    log "apt-get source libsodium=$DEB_VERSION ($DEB_SUITE, temporary sources list)"
+    apt_fetch "$1" "$tmp/sid.d" "$tmp/a" "$DEB_VERSION" && rc=0
+  else
+    log "no Debian archive (or no debian-archive-keyring) for $DEB_SUITE"
+  fi
+  # 2. Else this system's own archive (Ubuntu, or a Debian without sid), as deb-src: derived
+  #    distributions ship Debian's orig tarball unchanged, and the sha256 check below decides.
+  if [ "$rc" -ne 0 ]; then
+    local f
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+      [ -f "$f" ] && sed -n 's/^deb \(.*\)/deb-src \1/p' "$f" >>"$tmp/own.d/own.list"
+    done
+    for f in /etc/apt/sources.list.d/*.sources; do
+      [ -f "$f" ] && sed 's/^Types:.*/Types: deb-src/' "$f" >"$tmp/own.d/$(basename "$f")"
+    done
+    log "apt-get source libsodium from this system's own archive (temporary deb-src lists)"
+    apt_fetch "$1" "$tmp/own.d" "$tmp/b" "" && rc=0
   fi
   rm -rf "$tmp"
   return $rc
