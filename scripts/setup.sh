@@ -13,7 +13,10 @@ cd "$(dirname "$0")/.."
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-pkgs="gcc make pkg-config libsodium-dev debian-archive-keyring"
+pkgs="gcc make pkg-config libsodium-dev"
+# Debian's keyring verifies the deb-src index scripts/build_libsodium.sh fetches libsodium's orig
+# tarball from (on Ubuntu it takes the same file from Ubuntu's own archive instead).
+if grep -qx 'ID=debian' /etc/os-release 2>/dev/null; then pkgs="$pkgs debian-archive-keyring"; fi
 python3 -c 'import ensurepip, venv' 2>/dev/null || pkgs="$pkgs python3-venv"
 python3 - <<'PY' || pkgs="$pkgs python3-dev"
 import os, sys, sysconfig
