@@ -31,8 +31,6 @@ PKG = HERE / "src" / "ccl"
 LIBS = PKG / "_libs"
 NATIVE = HERE / "native"
 SCRIPTS = HERE / "scripts"
-# Global names in native/hd that libsodium.a also defines (internally, hidden): renamed by macro.
-SODIUM_INTERNAL_CLASHES = ("fe25519_frombytes", "fe25519_tobytes", "fe25519_invert")
 # Raise the bound when orjson publishes wheels for the next CPython (its sdist needs Rust).
 ORJSON_REQUIREMENT = 'orjson>=3.9; python_version < "3.15"'
 LIB_NAME = {"darwin": "libccl.dylib", "win32": "libccl.dll"}.get(sys.platform, "libccl.so")
@@ -142,11 +140,9 @@ def _sodium_flags():
         "library_dirs": [],
         "libraries": [],
         "extra_objects": [str(prefix / "lib" / "libsodium.a")],
-        # The curve layer (native/hd/curve) names three of its functions like libsodium's internal
-        # ref10 ones; with a static libsodium both land in one link (multiple definition), so
-        # ccl's get a prefix. A new clash fails the link loudly rather than picking one silently.
-        "define_macros": [("SODIUM_STATIC", "1")]
-        + [(name, f"ccl_{name}") for name in SODIUM_INTERNAL_CLASHES],
+        # (native/hd/curve/curve.h prefixes the curve layer's names: libsodium's static archive
+        # has internal ref10 functions of the same names. A new clash fails the link loudly.)
+        "define_macros": [("SODIUM_STATIC", "1")],
         # No -Wl,--exclude-libs (zig's linker refuses it): the archive's hidden visibility is what
         # keeps sodium_* unexported, checked by tests/test_build.py and scripts/check_glibc.py.
         "extra_link_args": [],

@@ -36,8 +36,14 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 # Built here, where its progress shows, with the compiler setuptools will use: same cache key.
 if [ "${CCL_SODIUM:-static}" = static ] && [ -z "${CCL_SODIUM_PREFIX:-}" ]; then
-  CC="${CC:-$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_config_var("CC") or "cc")')}" \
-    bash scripts/build_libsodium.sh >/dev/null
+  if ! CC="${CC:-$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_config_var("CC") or "cc")')}" \
+    bash scripts/build_libsodium.sh >/dev/null; then
+    # The pinned tarball is not reachable from this machine's archive (an Ubuntu release that
+    # carries another libsodium, say): link the system's libsodium-dev instead of failing.
+    echo "setup: the pinned libsodium could not be built here; linking the system's libsodium" \
+      "(CCL_SODIUM=system)" >&2
+    export CCL_SODIUM=system
+  fi
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check ".[test,lint]"
 echo "setup: ccl $(.venv/bin/python -c 'import ccl; print(ccl.__version__)') installed in .venv"

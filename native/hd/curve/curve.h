@@ -26,6 +26,15 @@
 #ifndef CCL_CURVE_H
 #define CCL_CURVE_H
 
+/* Link-time names: libsodium's static archive (linked into the same extension) has internal ref10
+   functions called fe25519_frombytes/tobytes/invert, so this layer's fe25519_* functions carry a
+   ccl_ prefix (its curve_* names are the project's own). */
+#define fe25519_frombytes ccl_fe25519_frombytes
+#define fe25519_tobytes   ccl_fe25519_tobytes
+#define fe25519_invert    ccl_fe25519_invert
+#define fe25519_mul       ccl_fe25519_mul
+#define fe25519_sq        ccl_fe25519_sq
+
 #include <stddef.h>
 #include <stdint.h>
 
