@@ -77,23 +77,21 @@ static int32_t lookup(const uint8_t word[SLOT]) {
     return found ? (int32_t)idx : -1;
 }
 
-int hd_bip39_to_entropy(const char *mnemonic, size_t len, uint8_t entropy[HD_ENTROPY_MAX],
-                        size_t *entropy_len, char *norm, size_t norm_cap, size_t *norm_len) {
+/* One pass over the words. Unknown words do not stop the scan, so that the word count is known
+ * for the error report; *bad_pos gets the 1-based position of the first unknown word (0: none). */
+static int parse(const char *mnemonic, size_t len, uint8_t entropy[HD_ENTROPY_MAX],
+                 size_t *entropy_len, char *norm, size_t norm_cap, size_t *norm_len,
+                 size_t *bad_pos, size_t *word_count) {
     uint8_t bits[33]; /* 24 words * 11 bits = 264 bits */
     uint8_t word[SLOT];
     uint8_t digest[crypto_hash_sha256_BYTES];
-    size_t pos = 0, nwords = 0, bitpos = 0, out_pos = 0, ent_bytes, cs_bits, wlen, i;
+    size_t pos = 0, nwords = 0, bitpos = 0, out_pos = 0, first_bad = 0, ent_bytes, cs_bits, wlen,
+           i;
     int32_t idx = 0;
     int b;
-    int rc = HD_ERR_MNEMONIC;
+    int rc = HD_ERR_MNEMONIC_CHECKSUM;
     const unsigned char *s = (const unsigned char *)mnemonic;
 
-    if (!hd_bip39_ready()) {
-        return HD_ERR_WORDLIST;
-    }
-    if (mnemonic == NULL || entropy == NULL || entropy_len == NULL) {
-        return HD_ERR_ARG;
-    }
     memset(bits, 0, sizeof bits);
     for (;;) {
         while (pos < len && is_space(s[pos])) {
@@ -106,36 +104,50 @@ int hd_bip39_to_entropy(const char *mnemonic, size_t len, uint8_t entropy[HD_ENT
         while (pos + wlen < len && !is_space(s[pos + wlen])) {
             wlen++;
         }
-        if (nwords == HD_MNEMONIC_MAX_WORDS || wlen > HD_BIP39_WORD_MAX) {
-            goto done;
-        }
-        memset(word, 0, sizeof word);
-        memcpy(word, s + pos, wlen);
-        idx = lookup(word);
-        if (idx < 0) {
-            goto done;
-        }
-        if (norm != NULL) {
-            if (out_pos + wlen + 1 > norm_cap) {
-                rc = HD_ERR_ARG;
-                goto done;
-            }
-            if (nwords > 0) {
-                norm[out_pos - 1] = ' ';
-            }
-            memcpy(norm + out_pos, s + pos, wlen);
-            out_pos += wlen + 1;
-            norm[out_pos - 1] = '\0';
-        }
-        /* append the 11-bit index, most significant bit first */
-        for (b = 10; b >= 0; b--) {
-            bits[bitpos >> 3] |= (uint8_t)((((uint32_t)idx >> b) & 1u) << (7 - (bitpos & 7)));
-            bitpos++;
-        }
         nwords++;
+        if (wlen > HD_BIP39_WORD_MAX) {
+            idx = -1;
+        } else {
+            memset(word, 0, sizeof word);
+            memcpy(word, s + pos, wlen);
+            idx = lookup(word);
+        }
+        if (idx < 0 && first_bad == 0) {
+            first_bad = nwords;
+        }
+        if (idx >= 0 && first_bad == 0 && nwords <= HD_MNEMONIC_MAX_WORDS) {
+            if (norm != NULL) {
+                if (out_pos + wlen + 1 > norm_cap) {
+                    rc = HD_ERR_ARG;
+                    goto done;
+                }
+                if (nwords > 1) {
+                    norm[out_pos - 1] = ' ';
+                }
+                memcpy(norm + out_pos, s + pos, wlen);
+                out_pos += wlen + 1;
+                norm[out_pos - 1] = '\0';
+            }
+            /* append the 11-bit index, most significant bit first */
+            for (b = 10; b >= 0; b--) {
+                bits[bitpos >> 3] |= (uint8_t)((((uint32_t)idx >> b) & 1u) << (7 - (bitpos & 7)));
+                bitpos++;
+            }
+        }
         pos += wlen;
     }
-    if (nwords < 12 || nwords % 3 != 0) {
+    if (word_count != NULL) {
+        *word_count = nwords;
+    }
+    if (first_bad != 0) {
+        if (bad_pos != NULL) {
+            *bad_pos = first_bad;
+        }
+        rc = HD_ERR_MNEMONIC_WORD;
+        goto done;
+    }
+    if (nwords < 12 || nwords > HD_MNEMONIC_MAX_WORDS || nwords % 3 != 0) {
+        rc = HD_ERR_MNEMONIC_COUNT;
         goto done;
     }
     ent_bytes = nwords * 11 * 32 / 33 / 8; /* 12 words -> 16 ... 24 words -> 32 */
@@ -145,13 +157,16 @@ int hd_bip39_to_entropy(const char *mnemonic, size_t len, uint8_t entropy[HD_ENT
         /* cs_bits <= 8: the checksum sits in the top bits of bits[ent_bytes] */
         uint8_t mask = (uint8_t)(0xFFu << (8 - cs_bits));
         if (((digest[0] ^ bits[ent_bytes]) & mask) != 0) {
+            rc = HD_ERR_MNEMONIC_CHECKSUM;
             goto done;
         }
     }
-    for (i = 0; i < ent_bytes; i++) {
-        entropy[i] = bits[i];
+    if (entropy != NULL) {
+        for (i = 0; i < ent_bytes; i++) {
+            entropy[i] = bits[i];
+        }
+        *entropy_len = ent_bytes;
     }
-    *entropy_len = ent_bytes;
     if (norm_len != NULL) {
         *norm_len = out_pos ? out_pos - 1 : 0;
     }
@@ -164,5 +179,36 @@ done:
     sodium_memzero(word, sizeof word);
     sodium_memzero(digest, sizeof digest);
     sodium_memzero(&idx, sizeof idx);
+    return rc;
+}
+
+int hd_bip39_to_entropy(const char *mnemonic, size_t len, uint8_t entropy[HD_ENTROPY_MAX],
+                        size_t *entropy_len, char *norm, size_t norm_cap, size_t *norm_len) {
+    if (!hd_bip39_ready()) {
+        return HD_ERR_WORDLIST;
+    }
+    if (mnemonic == NULL || entropy == NULL || entropy_len == NULL) {
+        return HD_ERR_ARG;
+    }
+    return parse(mnemonic, len, entropy, entropy_len, norm, norm_cap, norm_len, NULL, NULL);
+}
+
+int hd_bip39_check(const char *mnemonic, size_t len, size_t *word_pos, size_t *word_count) {
+    size_t pos = 0, count = 0;
+    int rc;
+
+    if (!hd_bip39_ready()) {
+        return HD_ERR_WORDLIST;
+    }
+    if (mnemonic == NULL) {
+        return HD_ERR_ARG;
+    }
+    rc = parse(mnemonic, len, NULL, NULL, NULL, 0, NULL, &pos, &count);
+    if (word_pos != NULL) {
+        *word_pos = pos;
+    }
+    if (word_count != NULL) {
+        *word_count = count;
+    }
     return rc;
 }

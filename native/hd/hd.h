@@ -63,7 +63,12 @@ typedef enum hd_status {
     HD_ERR_LENGTH = -11,       /* payload of the wrong length */
     HD_ERR_POINT = -12,        /* not a valid Ed25519 point of the prime-order subgroup */
     HD_ERR_ARG = -13,          /* bad network/role/kind/range argument */
-    HD_ERR_SODIUM = -14        /* sodium_init() failed */
+    HD_ERR_SODIUM = -14,       /* sodium_init() failed */
+    /* Why a mnemonic was rejected (hd_bip39_to_entropy, hd_bip39_check); HD_ERR_MNEMONIC is no
+     * longer returned by them. */
+    HD_ERR_MNEMONIC_WORD = -15,    /* a word outside the wordlist */
+    HD_ERR_MNEMONIC_COUNT = -16,   /* not 12, 15, 18, 21 or 24 words */
+    HD_ERR_MNEMONIC_CHECKSUM = -17 /* every word known, the checksum bits do not match */
 } hd_status;
 
 /* ---- setup (hd.c) ---- */
@@ -77,6 +82,10 @@ int hd_bip39_ready(void);
  * If norm is not NULL it receives the words joined by single spaces (cap norm_cap, includes NUL). */
 int hd_bip39_to_entropy(const char *mnemonic, size_t len, uint8_t entropy[HD_ENTROPY_MAX],
                         size_t *entropy_len, char *norm, size_t norm_cap, size_t *norm_len);
+/* Why a mnemonic is rejected: HD_OK, HD_ERR_MNEMONIC_WORD (with *word_pos = 1-based position of
+ * the first unknown word), HD_ERR_MNEMONIC_COUNT (*word_count = words seen) or
+ * HD_ERR_MNEMONIC_CHECKSUM. Never copies a word out. Either pointer may be NULL. */
+int hd_bip39_check(const char *mnemonic, size_t len, size_t *word_pos, size_t *word_count);
 
 /* ---- PBKDF2-HMAC-SHA512 (pbkdf2.c) ---- */
 int hd_pbkdf2_hmac_sha512(const uint8_t *password, size_t password_len, const uint8_t *salt,

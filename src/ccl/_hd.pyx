@@ -18,6 +18,7 @@ from cpython.bytes cimport PyBytes_FromStringAndSize
 import os
 import random
 import threading
+import unicodedata
 
 cdef extern from "Python.h":
     object PyUnicode_DecodeASCII(const char *s, Py_ssize_t size, const char *errors)
@@ -42,6 +43,9 @@ cdef extern from "hd/hd.h" nogil:
         HD_ERR_POINT
         HD_ERR_ARG
         HD_ERR_SODIUM
+        HD_ERR_MNEMONIC_WORD
+        HD_ERR_MNEMONIC_COUNT
+        HD_ERR_MNEMONIC_CHECKSUM
         HD_XPUB_LEN
         HD_KEYHASH_LEN
         HD_BECH32_MAX
@@ -55,6 +59,10 @@ cdef extern from "hd/hd.h" nogil:
     int hd_init()
     int hd_bip39_set_wordlist(const char *const *words, const size_t *lens, size_t n)
     int hd_bip39_ready()
+    int hd_bip39_check(const char *mnemonic, size_t len, size_t *word_pos, size_t *word_count)
+    int hd_xpub_child(const uint8_t *parent, uint32_t index, uint8_t *child)
+    int hd_xprv_to_xpub(const uint8_t *xprv, uint8_t *xpub)
+    long hd_bech32_encode(char *out, size_t cap, const char *hrp, const uint8_t *data, size_t n)
     void hd_key_hash(const uint8_t *pk, uint8_t *out)
     int hd_xpub_valid(const uint8_t *xpub)
     hd_account *hd_account_new()
@@ -91,6 +99,67 @@ if hd_init() != HD_OK:
 
 class VerificationError(RuntimeError):
     """The engine and libccl derived different addresses for the same mnemonic and path."""
+
+
+class MnemonicError(ValueError):
+    """A mnemonic was rejected, and why: ``reason`` is ``"unknown_word"`` (``position`` is the
+    1-based position of the first word outside the BIP-39 English list), ``"word_count"``
+    (``word_count`` words, not 12/15/18/21/24) or ``"checksum"``. The message never contains a
+    word: a wrong word is usually a typo of the right one and would reveal it."""
+
+    def __init__(self, message, reason, position=None, word_count=None):
+        super().__init__(message)
+        self.reason = reason
+        self.position = position
+        self.word_count = word_count
+
+
+def _text_secret(value, str name):
+    """str or bytes (UTF-8) -> str, NFKD-normalised as BIP-39 specifies for both the mnemonic
+    and the passphrase. ASCII text is returned as is (NFKD is the identity there), so the common
+    case makes no copy of the secret."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        try:
+            value = bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            bad = True
+        else:
+            bad = False
+        if bad:   # raised outside the except block: the error object holds the bytes
+            raise ValueError(f"{name} is not valid UTF-8")
+    elif not isinstance(value, str):
+        raise TypeError(f"{name} must be str or bytes, not {type(value).__name__}")
+    if not value.isascii():
+        value = unicodedata.normalize("NFKD", value)
+    return value
+
+
+def normalize_mnemonic(mnemonic):
+    """BIP-39 normalisation of a mnemonic as the engine reads it: str or UTF-8 bytes, NFKD, lower
+    case (the wordlist is lower case; a phrase typed with capitals is the same phrase). Words may
+    be separated by any whitespace; the C parser splits them."""
+    value = _text_secret(mnemonic, "mnemonic")
+    if not value.islower():
+        value = value.lower()
+    return value
+
+
+cdef _raise_mnemonic(int rc, const char *m, Py_ssize_t mlen):
+    """Raise MnemonicError for a rejected mnemonic, asking the parser where it failed."""
+    cdef size_t pos = 0, count = 0
+    with nogil:
+        rc = hd_bip39_check(m, <size_t>mlen, &pos, &count)
+    if rc == HD_ERR_MNEMONIC_WORD:
+        raise MnemonicError(f"invalid mnemonic: word {pos} of {count} is not in the BIP-39 "
+                            f"English wordlist", "unknown_word", position=pos, word_count=count)
+    if rc == HD_ERR_MNEMONIC_COUNT:
+        raise MnemonicError(f"invalid mnemonic: {count} word{'' if count == 1 else 's'}; a "
+                            f"mnemonic has 12, 15, 18, 21 or 24", "word_count", word_count=count)
+    if rc == HD_ERR_MNEMONIC_CHECKSUM:
+        raise MnemonicError("invalid mnemonic: bad checksum (a word is wrong or out of order)",
+                            "checksum", word_count=count)
+    _raise_for(rc)
+    raise MnemonicError("invalid mnemonic", "unknown")
 
 
 _wordlist_lock = threading.Lock()
@@ -135,7 +204,8 @@ cdef int _raise_for(int rc) except -1:
         return 0
     if rc == HD_ERR_NOMEM:
         raise MemoryError()
-    if rc == HD_ERR_MNEMONIC:
+    if rc == HD_ERR_MNEMONIC or rc == HD_ERR_MNEMONIC_WORD or rc == HD_ERR_MNEMONIC_COUNT \
+            or rc == HD_ERR_MNEMONIC_CHECKSUM:
         raise ValueError("invalid mnemonic")
     if rc == HD_ERR_CLOSED:
         raise ValueError("AccountKey is closed")
@@ -248,6 +318,205 @@ cdef tuple _iter_args(object start, object count, object chunk):
     if chunk < 1:
         raise ValueError(f"chunk must be >= 1, got {chunk}")
     return start, count, chunk
+
+
+# -- address decoding, reverse lookup, governance keys ------------------------------------------
+
+cdef bytes _address_payload(object address):
+    """The raw bytes (header first) of a bech32 Shelley address; ValueError naming the problem."""
+    cdef const char *p
+    cdef Py_ssize_t n
+    cdef char hrp[84]
+    cdef uint8_t data[128]
+    cdef size_t dlen = 0
+    cdef int rc
+    if not isinstance(address, str):
+        raise TypeError(f"address must be str, not {type(address).__name__}")
+    if not address.isascii():
+        raise ValueError("invalid address: non-ASCII character")
+    p = utf8_view(address, "address", &n, False)
+    if n > 200:
+        raise ValueError(f"invalid address: {n} characters, longer than any Shelley address")
+    rc = hd_bech32_decode(p, <size_t>n, hrp, sizeof(hrp), data, sizeof(data), &dlen)
+    if rc == HD_ERR_BECH32_CHECKSUM:
+        raise ValueError(f"invalid address {address!r}: bad bech32 checksum")
+    if rc != HD_OK:
+        raise ValueError(f"invalid address {address!r}: not a bech32 string")
+    if dlen == 0:
+        raise ValueError(f"invalid address {address!r}: empty payload")
+    return PyBytes_FromStringAndSize(<const char *>data, dlen)
+
+
+def address_key_hashes(addresses):
+    """(payment key hashes, stake key hashes) of bech32 key addresses, as two lists of hex str in
+    input order; None where the address has no such part (enterprise: no stake part; reward:
+    no payment part). Base (header type 0), enterprise (6) and reward (14) addresses only: the
+    kinds the engine derives. The bech32 decoding runs in C (~1 us per address)."""
+    pay = []
+    stake = []
+    for a in addresses:
+        data = _address_payload(a)
+        t = data[0] >> 4
+        if t == 0 and len(data) == 57:
+            pay.append(data[1:29].hex())
+            stake.append(data[29:57].hex())
+        elif t == 6 and len(data) == 29:
+            pay.append(data[1:29].hex())
+            stake.append(None)
+        elif t == 14 and len(data) == 29:
+            pay.append(None)
+            stake.append(data[1:29].hex())
+        else:
+            raise ValueError(f"{a!r} is not a base, enterprise or reward key address")
+    return pay, stake
+
+
+def _find(derive, stake_address, addresses, roles, start, limit, threads, chunk):
+    """Reverse lookup shared by AccountKey and AccountPublicKey.find_many: derive(net, role,
+    kind, start, count) gives engine addresses. Returns {address: (role, index)} for the found
+    ones; scans each role from start for limit indices, stopping once every address is found."""
+    if isinstance(addresses, str):
+        raise TypeError("addresses must be an iterable of str (use find() for one address)")
+    addresses = list(addresses)
+    roles = tuple(roles)
+    for r in roles:
+        _role(r)
+    start = as_int(start, "start")
+    limit = as_int(limit, "limit")
+    if limit < 1:
+        raise ValueError(f"limit must be >= 1, got {limit}")
+    if not 0 <= start <= MAX_INDEX:
+        raise ValueError(f"start must be in 0..2**31-1, got {start}")
+    limit = min(limit, MAX_INDEX - start + 1)
+    chunk = as_int(chunk, "chunk")
+    if chunk < 1:
+        raise ValueError(f"chunk must be >= 1, got {chunk}")
+    found = {}
+    groups = {}   # (network ordinal, kind) -> set of addresses still looked for
+    for a in addresses:
+        data = _address_payload(a)
+        t, net_id = data[0] >> 4, data[0] & 0x0F
+        # testnet, preprod and preview share network id 0 and HRP addr_test: same strings.
+        net = 0 if net_id == 1 else 2
+        if t == 14 and len(data) == 29:
+            if a == stake_address(net):
+                found[a] = (2, 0)
+            continue
+        if t == 0 and len(data) == 57:
+            kind = "base"
+            # A base address of this account carries the account's stake key hash: any other
+            # stake part cannot come from it, whatever the index.
+            own = _address_payload(stake_address(net))[1:29]
+            if data[29:57] != own:
+                continue
+        elif t == 6 and len(data) == 29:
+            kind = "enterprise"
+        else:
+            continue
+        groups.setdefault((net, kind), set()).add(a)
+    for (net, kind), wanted in groups.items():
+        for r in roles:
+            pos, end = start, start + limit
+            while pos < end and wanted:
+                n = min(chunk, end - pos)
+                for k, a in enumerate(derive(net, r, kind, pos, n)):
+                    if a in wanted:
+                        found[a] = (r, pos + k)
+                        wanted.discard(a)
+                pos += n
+    return found
+
+
+_GOV = {
+    # role: (libccl gov.* key for the CIP-129 id, CIP-105 prefix, CIP-129 id prefix, header)
+    3: ("drep_id", "drep", "drep", 0x22),
+    4: ("id", "cc_cold", "cc_cold", 0x12),
+    5: ("id", "cc_hot", "cc_hot", 0x02),
+}
+
+
+cdef str _bech32(str hrp, bytes data):
+    cdef char buf[256]
+    cdef bytes h = hrp.encode("ascii")
+    cdef long n = hd_bech32_encode(buf, sizeof(buf), h, data, len(data))
+    if n < 0:
+        _raise_for(<int>n)
+    return buf[:n].decode("ascii")
+
+
+cdef dict _governance_key(const uint8_t *account_xpub, uint32_t role):
+    """CIP-105 key m/1852'/1815'/account'/role/0 (3 DRep, 4 committee cold, 5 committee hot),
+    in the shape libccl's gov.*_key_from_mnemonic returns: hex key and BLAKE2b-224 hash, their
+    CIP-105 bech32 (``drep_vk``/``drep_vkh``...) and the CIP-129 id (header byte || hash)."""
+    cdef uint8_t xp[64]
+    cdef uint8_t role_key[64]
+    cdef uint8_t child[64]
+    cdef uint8_t h[28]
+    cdef int rc
+    memcpy(xp, account_xpub, 64)
+    with nogil:
+        rc = hd_xpub_child(xp, role, role_key)
+        if rc == HD_OK:
+            rc = hd_xpub_child(role_key, 0, child)
+    _raise_for(rc)
+    hd_key_hash(child, h)
+    vk = PyBytes_FromStringAndSize(<const char *>child, 32)
+    vkh = PyBytes_FromStringAndSize(<const char *>h, 28)
+    id_key, prefix, id_prefix, header = _GOV[role]
+    return {
+        id_key: _bech32(id_prefix, bytes([header]) + vkh),
+        "verification_key": vk.hex(),
+        "verification_key_hash": vkh.hex(),
+        "bech32_verification_key": _bech32(prefix + "_vk", vk),
+        "bech32_verification_key_hash": _bech32(prefix + "_vkh", vkh),
+    }
+
+
+
+def public_key_from_xsk(key):
+    """The AccountPublicKey of an account private key: an ``acct_xsk1...`` string (bech32 of
+    kL || kR || chain code, 96 bytes) or those 96 bytes. Only the public half is kept: the
+    private bytes are decoded into a C buffer, used for one scalar multiplication and wiped.
+    (An AccountKey that keeps the private key needs a constructor in the C engine.)"""
+    cdef uint8_t data[128]
+    cdef uint8_t xp[64]
+    cdef char hrp[84]
+    cdef size_t dlen = 0
+    cdef const char *p
+    cdef Py_ssize_t n
+    cdef const uint8_t[::1] view
+    cdef int rc
+    try:
+        if isinstance(key, str):
+            if not key.isascii():
+                raise ValueError("invalid acct_xsk: non-ASCII character")
+            p = utf8_view(key, "acct_xsk", &n, False)
+            if n > 400:
+                raise ValueError("invalid acct_xsk: too long")
+            rc = hd_bech32_decode(p, <size_t>n, hrp, sizeof(hrp), data, sizeof(data), &dlen)
+            if rc == HD_ERR_BECH32_CHECKSUM:
+                raise ValueError("invalid acct_xsk: bad bech32 checksum")
+            if rc != HD_OK:
+                raise ValueError("invalid acct_xsk: malformed bech32 string")
+            if hrp[:8] != b"acct_xsk" or hrp[8] != 0:
+                raise ValueError("invalid acct_xsk: expected HRP 'acct_xsk'")
+        else:
+            try:
+                view = memoryview(key).cast("B")
+            except TypeError:
+                raise TypeError(f"expected str or bytes-like, not {type(key).__name__}") from None
+            dlen = <size_t>view.shape[0]
+            if dlen > sizeof(data):
+                dlen = sizeof(data) + 1
+            else:
+                memcpy(data, &view[0], dlen)
+        if dlen != 96:
+            raise ValueError("invalid acct_xsk: payload must be 96 bytes (kL || kR || chain code)")
+        rc = hd_xprv_to_xpub(data, xp)
+        _raise_for(rc)
+        return AccountPublicKey._new(xp)
+    finally:
+        sodium_memzero(data, sizeof(data))
 
 
 @cython.final
@@ -370,6 +639,36 @@ cdef class AccountPublicKey:
         """Reward address of the stake key m/.../2/0 (header 0xE0|net, HRP stake/stake_test)."""
         return _stake_address(self._xpub, network_ordinal(network))
 
+    def find(self, address, *, roles=(0, 1), start=0, limit=10000, threads=None):
+        """Reverse lookup: ``(role, index)`` of the path that produced ``address`` (base,
+        enterprise or the reward address, which gives ``(2, 0)``), or None when no index in
+        ``start .. start+limit-1`` of ``roles`` gives it. Runs at engine speed."""
+        return self.find_many([address], roles=roles, start=start, limit=limit,
+                              threads=threads).get(address)
+
+    def find_many(self, addresses, *, roles=(0, 1), start=0, limit=10000, threads=None,
+                  chunk=8192):
+        """find() for many addresses in one scan: {address: (role, index)} for those found."""
+        xpub = self.to_bytes()
+        nthreads = thread_count(threads, _MAX_THREADS)
+
+        def derive(net, role, kind, s, n):
+            cdef const uint8_t *p = <const uint8_t *>(<bytes>xpub)
+            return _derive(p, NULL, net, role, _kind(kind), s, n, nthreads)
+        return _find(derive, self.stake_address, addresses, roles, start, limit, threads, chunk)
+
+    def drep_key(self):
+        """CIP-105 DRep key (m/.../3/0): dict like libccl's gov.drep_key_from_mnemonic."""
+        return _governance_key(self._xpub, 3)
+
+    def committee_cold_key(self):
+        """CIP-105 constitutional committee cold key (m/.../4/0), like libccl's gov.*."""
+        return _governance_key(self._xpub, 4)
+
+    def committee_hot_key(self):
+        """CIP-105 constitutional committee hot key (m/.../5/0), like libccl's gov.*."""
+        return _governance_key(self._xpub, 5)
+
 
 @cython.final
 cdef class AccountKey:
@@ -402,6 +701,10 @@ cdef class AccountKey:
         """BIP-39 mnemonic (English, 12/15/18/21/24 words) -> Icarus master key -> account key
         m/1852'/1815'/account_index'. ``passphrase`` is the optional BIP-39/Icarus passphrase.
 
+        Both may be str or UTF-8 bytes; both are NFKD-normalised (BIP-39) and the mnemonic is
+        lower-cased, surrounding and repeated whitespace ignored. A rejected mnemonic raises
+        MnemonicError (a ValueError) saying why, never which word.
+
         keep_mnemonic_for_verify=True keeps a copy of the (normalized) words in locked, wiped C
         memory so that addresses(..., verify=lib) can re-derive samples through libccl."""
         cdef const char *m
@@ -415,6 +718,8 @@ cdef class AccountKey:
         idx = acct
         keep = 1 if keep_mnemonic_for_verify else 0
         # UTF-8 views of the strs themselves: no extra Python copy of the secret is made.
+        mnemonic = normalize_mnemonic(mnemonic)
+        passphrase = _text_secret(passphrase, "passphrase")
         m = utf8_view(mnemonic, "mnemonic", &mlen, False)
         pp = utf8_view(passphrase, "passphrase", &plen, False)
         _ensure_wordlist()
@@ -422,6 +727,9 @@ cdef class AccountKey:
         with nogil:
             rc = hd_account_from_mnemonic(key._acct, m, <size_t>mlen, <const uint8_t *>pp,
                                           <size_t>plen, acct, keep)
+        if rc == HD_ERR_MNEMONIC_WORD or rc == HD_ERR_MNEMONIC_COUNT \
+                or rc == HD_ERR_MNEMONIC_CHECKSUM or rc == HD_ERR_MNEMONIC:
+            _raise_mnemonic(rc, m, mlen)
         _raise_for(rc)
         key.account_index = idx
         key._has_passphrase = plen > 0
@@ -475,6 +783,32 @@ cdef class AccountKey:
         cdef int net = network_ordinal(network)
         self._xpub(xp)
         return _stake_address(xp, net)
+
+    def find(self, address, *, roles=(0, 1), start=0, limit=10000, threads=None):
+        """Like AccountPublicKey.find, through the private key (about twice as fast)."""
+        return self.find_many([address], roles=roles, start=start, limit=limit,
+                              threads=threads).get(address)
+
+    def find_many(self, addresses, *, roles=(0, 1), start=0, limit=10000, threads=None,
+                  chunk=8192):
+        """Like AccountPublicKey.find_many, through the private key."""
+        nthreads = thread_count(threads, _MAX_THREADS)
+
+        def derive(net, role, kind, s, n):
+            return _derive(NULL, self._acct, net, role, _kind(kind), s, n, nthreads)
+        return _find(derive, self.stake_address, addresses, roles, start, limit, threads, chunk)
+
+    def drep_key(self):
+        """CIP-105 DRep key; see AccountPublicKey.drep_key."""
+        return self.public_key().drep_key()
+
+    def committee_cold_key(self):
+        """CIP-105 committee cold key; see AccountPublicKey.committee_cold_key."""
+        return self.public_key().committee_cold_key()
+
+    def committee_hot_key(self):
+        """CIP-105 committee hot key; see AccountPublicKey.committee_hot_key."""
+        return self.public_key().committee_hot_key()
 
     def addresses(self, network, start=0, count=1, *, role=0, kind="base", threads=None,
                   verify=None):

@@ -54,6 +54,24 @@ every use raises ``ValueError("AccountKey is closed")``. ``repr()`` and error me
 mnemonic words or key bytes. The mnemonic ``str`` you pass in is yours: Python cannot wipe it.
 """
 
-from ccl._hd import MAX_INDEX, AccountKey, AccountPublicKey, VerificationError
+from ccl._hd import (
+    MAX_INDEX,
+    AccountKey,
+    AccountPublicKey,
+    MnemonicError,
+    VerificationError,
+    address_key_hashes,
+    normalize_mnemonic,
+    public_key_from_xsk,
+)
 
-__all__ = ["AccountKey", "AccountPublicKey", "VerificationError", "MAX_INDEX"]
+__all__ = [
+    "AccountKey",
+    "AccountPublicKey",
+    "MnemonicError",
+    "VerificationError",
+    "MAX_INDEX",
+    "address_key_hashes",
+    "normalize_mnemonic",
+    "public_key_from_xsk",
+]
