@@ -73,10 +73,21 @@ def test_ctrl_c_stops_within_a_fraction_of_a_second(xvk):
     assert b"Traceback" not in p.stderr.read()
 
 
+def _openpty():
+    """A pty of 24x80 (a fresh one is 0x0, where tqdm draws an empty bar)."""
+    import fcntl
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    return master, slave
+
+
 def _run_with_pty(cmd, stdout_pty):
     """Run cmd with stderr on a pty (and stdout too when stdout_pty); returns (stdout bytes,
     pty bytes, exit code)."""
-    master, slave = pty.openpty()
+    master, slave = _openpty()
     p = subprocess.Popen(
         cmd, stdin=subprocess.DEVNULL, stdout=slave if stdout_pty else subprocess.PIPE,
         stderr=slave, close_fds=True,
@@ -142,7 +153,7 @@ def test_broken_pipe_is_quiet(xvk):
 
 def test_broken_pipe_clears_the_progress_bar(xvk):
     # `ccl ... | head -1` with a terminal stderr: the bar is removed, not left at a few percent.
-    master, slave = pty.openpty()
+    master, slave = _openpty()
     p = subprocess.Popen(args(xvk, 10_000_000), stdout=subprocess.PIPE, stderr=slave)
     os.close(slave)
     time.sleep(0.0)
