@@ -34,8 +34,16 @@ def phrase(tmp_path):
 
 def test_account_with_account_key_is_refused(tmp_path, xvk):
     proc = ccl(
-        "addresses", "--account-key", xvk, "--account", "5", "--network", "mainnet", "--format",
-        "csv", cwd=tmp_path,
+        "addresses",
+        "--account-key",
+        xvk,
+        "--account",
+        "5",
+        "--network",
+        "mainnet",
+        "--format",
+        "csv",
+        cwd=tmp_path,
     )
     assert proc.returncode == 2
     assert "--account 5 contradicts --account-key" in proc.stderr
@@ -68,7 +76,13 @@ def test_contradictions_are_usage_errors(tmp_path, phrase, extra, needle):
 
 def test_libccl_with_account_key_is_refused(tmp_path, xvk):
     proc = ccl(
-        "addresses", "--account-key", xvk, "--engine", "libccl", "--network", "mainnet",
+        "addresses",
+        "--account-key",
+        xvk,
+        "--engine",
+        "libccl",
+        "--network",
+        "mainnet",
         cwd=tmp_path,
     )
     assert proc.returncode == 2 and "public key" in proc.stderr
@@ -83,8 +97,13 @@ def test_private_key_on_argv_is_refused_without_echo(tmp_path):
 
 def test_two_stdin_readers_are_refused(tmp_path):
     proc = ccl(
-        "addresses", "--mnemonic-stdin", "--passphrase-stdin", "--network", "mainnet",
-        cwd=tmp_path, stdin=MNEMONIC_24,
+        "addresses",
+        "--mnemonic-stdin",
+        "--passphrase-stdin",
+        "--network",
+        "mainnet",
+        cwd=tmp_path,
+        stdin=MNEMONIC_24,
     )
     assert proc.returncode == 2 and "both read stdin" in proc.stderr
 
@@ -92,7 +111,13 @@ def test_two_stdin_readers_are_refused(tmp_path):
 def test_passphrase_with_account_key_is_refused(tmp_path, xvk):
     (tmp_path / "pp").write_text("x")
     proc = ccl(
-        "addresses", "--account-key", xvk, "--passphrase-file", "pp", "--network", "mainnet",
+        "addresses",
+        "--account-key",
+        xvk,
+        "--passphrase-file",
+        "pp",
+        "--network",
+        "mainnet",
         cwd=tmp_path,
     )
     assert proc.returncode == 2 and "apply to a mnemonic" in proc.stderr
@@ -109,8 +134,18 @@ def test_every_help_example_of_the_old_help_is_accepted(tmp_path, phrase):
     # Example 4 of the old --help (--engine libccl with --role internal) failed; the example now
     # shown runs (the examples test runs all of them).
     proc = ccl(
-        "addresses", "--mnemonic-stdin", "--network", "preview", "--format", "jsonl", "--engine",
-        "libccl", "--count", "2", cwd=tmp_path, stdin=MNEMONIC_24,
+        "addresses",
+        "--mnemonic-stdin",
+        "--network",
+        "preview",
+        "--format",
+        "jsonl",
+        "--engine",
+        "libccl",
+        "--count",
+        "2",
+        cwd=tmp_path,
+        stdin=MNEMONIC_24,
     )
     assert proc.returncode == 0, proc.stderr
     assert len(proc.stdout.splitlines()) == 2

@@ -45,8 +45,16 @@ def expected(lib):
 
 def gen(phrase, out, *extra, cwd, count=5):
     return run(
-        "--mnemonic-file", phrase, "--network", "mainnet", "--count", str(count), "--out", out,
-        *extra, cwd=cwd,
+        "--mnemonic-file",
+        phrase,
+        "--network",
+        "mainnet",
+        "--count",
+        str(count),
+        "--out",
+        out,
+        *extra,
+        cwd=cwd,
     )
 
 
@@ -56,9 +64,16 @@ def no_partials(d):
 
 def test_new_file_mode_follows_umask(tmp_path, phrase, expected):
     proc = subprocess.run(
-        ["sh", "-c", f"umask 027 && exec {sys.executable} -m ccl addresses --mnemonic-file "
-         f"{phrase} --network mainnet --count 5 --out new.txt"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        [
+            "sh",
+            "-c",
+            f"umask 027 && exec {sys.executable} -m ccl addresses --mnemonic-file "
+            f"{phrase} --network mainnet --count 5 --out new.txt",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "new.txt").read_text().split() == expected
@@ -206,9 +221,22 @@ def test_interrupted_file_run_leaves_the_old_file(tmp_path, phrase):
     target = tmp_path / "a.txt"
     target.write_text("old\n")
     p = subprocess.Popen(
-        [*CCL, "addresses", "--mnemonic-file", phrase, "--network", "mainnet", "--count",
-         "50000000", "--out", "a.txt", "--force"],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [
+            *CCL,
+            "addresses",
+            "--mnemonic-file",
+            phrase,
+            "--network",
+            "mainnet",
+            "--count",
+            "50000000",
+            "--out",
+            "a.txt",
+            "--force",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 60
     while no_partials(tmp_path) and time.monotonic() < deadline:

@@ -89,8 +89,11 @@ def _run_with_pty(cmd, stdout_pty):
     pty bytes, exit code)."""
     master, slave = _openpty()
     p = subprocess.Popen(
-        cmd, stdin=subprocess.DEVNULL, stdout=slave if stdout_pty else subprocess.PIPE,
-        stderr=slave, close_fds=True,
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=slave if stdout_pty else subprocess.PIPE,
+        stderr=slave,
+        close_fds=True,
     )
     os.close(slave)
     tty = b""

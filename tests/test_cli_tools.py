@@ -46,11 +46,32 @@ def xvk():
 def test_csv_columns_against_libccl_and_pycardano(tmp_path, phrase, lib):
     from pycardano import Address
 
-    text = ccl("addresses", "--mnemonic-file", phrase, "--network", "preprod", "--account", "1",
-               "--start", "3", "--count", "3", "--format", "csv", cwd=tmp_path).stdout
+    text = ccl(
+        "addresses",
+        "--mnemonic-file",
+        phrase,
+        "--network",
+        "preprod",
+        "--account",
+        "1",
+        "--start",
+        "3",
+        "--count",
+        "3",
+        "--format",
+        "csv",
+        cwd=tmp_path,
+    ).stdout
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == ["index", "path", "address", "network", "kind", "payment_key_hash",
-                             "stake_key_hash"]
+    assert list(rows[0]) == [
+        "index",
+        "path",
+        "address",
+        "network",
+        "kind",
+        "payment_key_hash",
+        "stake_key_hash",
+    ]
     for r in rows:
         ref = lib.account.from_mnemonic(MNEMONIC_24, Network.PREPROD, 1, int(r["index"]))
         assert r["address"] == ref["base_address"]
@@ -61,16 +82,42 @@ def test_csv_columns_against_libccl_and_pycardano(tmp_path, phrase, lib):
 
 
 def test_jsonl_enterprise_has_null_stake_hash(tmp_path, phrase):
-    text = ccl("addresses", "--mnemonic-file", phrase, "--network", "mainnet", "--kind",
-               "enterprise", "--count", "2", "--format", "jsonl", cwd=tmp_path).stdout
+    text = ccl(
+        "addresses",
+        "--mnemonic-file",
+        phrase,
+        "--network",
+        "mainnet",
+        "--kind",
+        "enterprise",
+        "--count",
+        "2",
+        "--format",
+        "jsonl",
+        cwd=tmp_path,
+    ).stdout
     rows = [json.loads(x) for x in text.splitlines()]
     assert all(r["stake_key_hash"] is None and len(r["payment_key_hash"]) == 56 for r in rows)
 
 
 @pytest.mark.parametrize("engine", ["native", "libccl"])
 def test_kind_stake_is_the_reward_address(tmp_path, phrase, lib, engine):
-    text = ccl("addresses", "--mnemonic-file", phrase, "--network", "mainnet", "--account", "2",
-               "--kind", "stake", "--format", "jsonl", "--engine", engine, cwd=tmp_path).stdout
+    text = ccl(
+        "addresses",
+        "--mnemonic-file",
+        phrase,
+        "--network",
+        "mainnet",
+        "--account",
+        "2",
+        "--kind",
+        "stake",
+        "--format",
+        "jsonl",
+        "--engine",
+        engine,
+        cwd=tmp_path,
+    ).stdout
     (row,) = [json.loads(x) for x in text.splitlines()]
     ref = lib.account.from_mnemonic(MNEMONIC_24, Network.MAINNET, 2, 0)["stake_address"]
     assert row["address"] == ref and row["path"] == "m/1852'/1815'/2'/2/0"
@@ -103,9 +150,24 @@ def test_parquet_without_pyarrow_is_a_clear_usage_error(tmp_path, phrase):
         "sys.exit(main(sys.argv[1:]))"
     )
     proc = subprocess.run(
-        [sys.executable, "-c", code, "addresses", "--mnemonic-file", phrase, "--network",
-         "mainnet", "--format", "parquet", "--out", "x.parquet"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-c",
+            code,
+            "addresses",
+            "--mnemonic-file",
+            phrase,
+            "--network",
+            "mainnet",
+            "--format",
+            "parquet",
+            "--out",
+            "x.parquet",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 2 and "ccl[parquet]" in proc.stderr
     assert not (tmp_path / "x.parquet").exists()
@@ -115,19 +177,39 @@ def test_parquet_without_pyarrow_is_a_clear_usage_error(tmp_path, phrase):
 
 
 def test_verify_catches_one_altered_character_in_100k_lines(tmp_path, xvk):
-    ccl("addresses", "--account-key", xvk, "--network", "mainnet", "--count", "100000", "--out",
-        "big.txt", cwd=tmp_path)
-    ok = ccl("verify", "big.txt", "--account-key", xvk, "--network", "mainnet", "--all",
-             cwd=tmp_path)
+    ccl(
+        "addresses",
+        "--account-key",
+        xvk,
+        "--network",
+        "mainnet",
+        "--count",
+        "100000",
+        "--out",
+        "big.txt",
+        cwd=tmp_path,
+    )
+    ok = ccl(
+        "verify", "big.txt", "--account-key", xvk, "--network", "mainnet", "--all", cwd=tmp_path
+    )
     assert "100000 of 100000 rows match" in ok.stderr and "engine only" in ok.stderr
     lines = (tmp_path / "big.txt").read_text().splitlines()
     line_no = 73_457
     s = lines[line_no - 1]
     pos = len(s) // 2
-    lines[line_no - 1] = s[:pos] + ("q" if s[pos] != "q" else "p") + s[pos + 1:]
+    lines[line_no - 1] = s[:pos] + ("q" if s[pos] != "q" else "p") + s[pos + 1 :]
     (tmp_path / "big.txt").write_text("\n".join(lines) + "\n")
-    bad = ccl("verify", "big.txt", "--account-key", xvk, "--network", "mainnet", "--all",
-              cwd=tmp_path, check=False)
+    bad = ccl(
+        "verify",
+        "big.txt",
+        "--account-key",
+        xvk,
+        "--network",
+        "mainnet",
+        "--all",
+        cwd=tmp_path,
+        check=False,
+    )
     assert bad.returncode == 1
     assert f"line {line_no}:" in bad.stderr and "m/1852'/1815'/0'/0/73456" in bad.stderr
 
@@ -136,31 +218,114 @@ def test_verify_catches_one_altered_character_in_100k_lines(tmp_path, xvk):
 def test_verify_with_the_mnemonic_uses_libccl(tmp_path, phrase, fmt):
     if fmt == "parquet":
         pytest.importorskip("pyarrow")
-    ccl("addresses", "--mnemonic-file", phrase, "--network", "preview", "--account", "1",
-        "--start", "10", "--count", "500", "--format", fmt, "--out", f"a.{fmt}", cwd=tmp_path)
-    ok = ccl("verify", f"a.{fmt}", "--mnemonic-file", phrase, "--network", "preview",
-             "--sample", "20", cwd=tmp_path)
+    ccl(
+        "addresses",
+        "--mnemonic-file",
+        phrase,
+        "--network",
+        "preview",
+        "--account",
+        "1",
+        "--start",
+        "10",
+        "--count",
+        "500",
+        "--format",
+        fmt,
+        "--out",
+        f"a.{fmt}",
+        cwd=tmp_path,
+    )
+    ok = ccl(
+        "verify",
+        f"a.{fmt}",
+        "--mnemonic-file",
+        phrase,
+        "--network",
+        "preview",
+        "--sample",
+        "20",
+        cwd=tmp_path,
+    )
     assert "libccl on" in ok.stderr
 
 
 def test_verify_flags_a_wrong_path_label(tmp_path, phrase):
-    ccl("addresses", "--mnemonic-file", phrase, "--network", "mainnet", "--count", "30",
-        "--format", "csv", "--out", "a.csv", cwd=tmp_path)
-    text = (tmp_path / "a.csv").read_text().replace("m/1852'/1815'/0'/0/7,", "m/1852'/1815'/5'/0/7,")
+    ccl(
+        "addresses",
+        "--mnemonic-file",
+        phrase,
+        "--network",
+        "mainnet",
+        "--count",
+        "30",
+        "--format",
+        "csv",
+        "--out",
+        "a.csv",
+        cwd=tmp_path,
+    )
+    text = (
+        (tmp_path / "a.csv").read_text().replace("m/1852'/1815'/0'/0/7,", "m/1852'/1815'/5'/0/7,")
+    )
     (tmp_path / "a.csv").write_text(text)
-    bad = ccl("verify", "a.csv", "--mnemonic-file", phrase, "--network", "mainnet", "--all",
-              cwd=tmp_path, check=False)
+    bad = ccl(
+        "verify",
+        "a.csv",
+        "--mnemonic-file",
+        phrase,
+        "--network",
+        "mainnet",
+        "--all",
+        cwd=tmp_path,
+        check=False,
+    )
     assert bad.returncode == 1 and "line 9:" in bad.stderr
 
 
 def test_verify_internal_chain_and_enterprise(tmp_path, phrase):
-    ccl("addresses", "--mnemonic-file", phrase, "--network", "mainnet", "--role", "internal",
-        "--kind", "enterprise", "--count", "50", "--out", "c.txt", cwd=tmp_path)
-    ok = ccl("verify", "c.txt", "--mnemonic-file", phrase, "--network", "mainnet", "--role",
-             "internal", "--kind", "enterprise", "--all", cwd=tmp_path)
+    ccl(
+        "addresses",
+        "--mnemonic-file",
+        phrase,
+        "--network",
+        "mainnet",
+        "--role",
+        "internal",
+        "--kind",
+        "enterprise",
+        "--count",
+        "50",
+        "--out",
+        "c.txt",
+        cwd=tmp_path,
+    )
+    ok = ccl(
+        "verify",
+        "c.txt",
+        "--mnemonic-file",
+        phrase,
+        "--network",
+        "mainnet",
+        "--role",
+        "internal",
+        "--kind",
+        "enterprise",
+        "--all",
+        cwd=tmp_path,
+    )
     assert "50 of 50 rows match" in ok.stderr
-    bad = ccl("verify", "c.txt", "--mnemonic-file", phrase, "--network", "mainnet", "--all",
-              cwd=tmp_path, check=False)
+    bad = ccl(
+        "verify",
+        "c.txt",
+        "--mnemonic-file",
+        phrase,
+        "--network",
+        "mainnet",
+        "--all",
+        cwd=tmp_path,
+        check=False,
+    )
     assert bad.returncode == 1 and "line 1:" in bad.stderr
 
 
@@ -181,7 +346,10 @@ def test_find_index_9999_of_role_1_and_not_beyond_the_gap(tmp_path, xvk, phrase)
         a3 = k.addresses(Network.MAINNET, 42, 1, kind="enterprise")[0]
         stake3 = k.stake_address(Network.MAINNET)
     out = ccl("find", a3, stake3, "--mnemonic-file", phrase, "--accounts", "0-4", cwd=tmp_path)
-    assert out.stdout.splitlines() == [f"{a3} m/1852'/1815'/3'/0/42", f"{stake3} m/1852'/1815'/3'/2/0"]
+    assert out.stdout.splitlines() == [
+        f"{a3} m/1852'/1815'/3'/0/42",
+        f"{stake3} m/1852'/1815'/3'/2/0",
+    ]
 
 
 def test_find_library_form(lib):
@@ -221,16 +389,37 @@ def test_governance_keys_equal_libccl(lib, which, account):
 
 
 def test_keys_command(tmp_path, phrase, lib):
-    doc = json.loads(ccl("keys", "--mnemonic-file", phrase, "--network", "preprod", "--account",
-                         "3", "--json", cwd=tmp_path).stdout)
+    doc = json.loads(
+        ccl(
+            "keys",
+            "--mnemonic-file",
+            phrase,
+            "--network",
+            "preprod",
+            "--account",
+            "3",
+            "--json",
+            cwd=tmp_path,
+        ).stdout
+    )
     ref = lib.account.from_mnemonic(MNEMONIC_24, Network.PREPROD, 3, 0)
     assert doc["stake_address"] == ref["stake_address"]
     pub = AccountPublicKey.from_bech32(doc["account_xvk"])
     assert pub.addresses(Network.PREPROD, 0, 1)[0] == ref["base_address"]
-    assert doc["drep_id"] == lib.gov.drep_key_from_mnemonic(MNEMONIC_24, Network.PREPROD, 3)["drep_id"]
+    assert (
+        doc["drep_id"] == lib.gov.drep_key_from_mnemonic(MNEMONIC_24, Network.PREPROD, 3)["drep_id"]
+    )
     # the hand-off works: watch-only generation from the printed key
-    out = ccl("addresses", "--account-key", doc["account_xvk"], "--network", "preprod",
-              "--count", "1", cwd=tmp_path).stdout.split()
+    out = ccl(
+        "addresses",
+        "--account-key",
+        doc["account_xvk"],
+        "--network",
+        "preprod",
+        "--count",
+        "1",
+        cwd=tmp_path,
+    ).stdout.split()
     assert out == [ref["base_address"]]
 
 
@@ -254,10 +443,31 @@ def test_acct_xsk_import_file_and_stdin(tmp_path, lib):
         public_key_from_xsk(xsk[:-1] + ("q" if xsk[-1] != "q" else "p"))
     (tmp_path / "k").write_text(xsk + "\n")
     ref = lib.account.from_mnemonic(MNEMONIC_12, Network.MAINNET, 4, 2)["base_address"]
-    a = ccl("addresses", "--account-key-file", "k", "--network", "mainnet", "--start", "2",
-            "--count", "1", cwd=tmp_path)
-    b = ccl("addresses", "--account-key-file", "-", "--network", "mainnet", "--start", "2",
-            "--count", "1", cwd=tmp_path, stdin=xsk)
+    a = ccl(
+        "addresses",
+        "--account-key-file",
+        "k",
+        "--network",
+        "mainnet",
+        "--start",
+        "2",
+        "--count",
+        "1",
+        cwd=tmp_path,
+    )
+    b = ccl(
+        "addresses",
+        "--account-key-file",
+        "-",
+        "--network",
+        "mainnet",
+        "--start",
+        "2",
+        "--count",
+        "1",
+        cwd=tmp_path,
+        stdin=xsk,
+    )
     assert a.stdout.split() == b.stdout.split() == [ref]
     assert xsk not in a.stderr + b.stderr
 
@@ -266,8 +476,17 @@ def test_acct_xsk_import_file_and_stdin(tmp_path, lib):
 
 
 def test_shards_concatenate_to_the_whole_and_manifests_hash_them(tmp_path, xvk):
-    base = ["addresses", "--account-key", xvk, "--network", "mainnet", "--start", "100",
-            "--count", "1001"]
+    base = [
+        "addresses",
+        "--account-key",
+        xvk,
+        "--network",
+        "mainnet",
+        "--start",
+        "100",
+        "--count",
+        "1001",
+    ]
     ccl(*base, "--out", "all.txt", cwd=tmp_path)
     parts = []
     for k in (1, 2, 3):
@@ -281,6 +500,49 @@ def test_shards_concatenate_to_the_whole_and_manifests_hash_them(tmp_path, xvk):
     assert [s for s, _ in parts] == [100, 100 + 333, 100 + 667]
     assert b"".join(d for _, d in parts) == (tmp_path / "all.txt").read_bytes()
     # A manifest never overwrites silently either.
-    again = ccl(*base, "--shard", "1/3", "--out", "p1.txt", "--force", "--manifest",
-                cwd=tmp_path, check=False)
+    again = ccl(
+        *base,
+        "--shard",
+        "1/3",
+        "--out",
+        "p1.txt",
+        "--force",
+        "--manifest",
+        cwd=tmp_path,
+        check=False,
+    )
     assert again.returncode == 0  # --force covers both
+
+
+# -- the reusable pieces (for other front ends, e.g. a task scheduler) -------------------------
+
+
+@pytest.mark.parametrize("fmt", ["txt", "csv", "jsonl"])
+def test_rows_from_xvk_chunks_concatenate_to_the_cli_output(tmp_path, xvk, fmt):
+    import pickle
+
+    from ccl.cli.output import encode_rows, rows_from_xvk
+
+    whole = ccl(
+        "addresses",
+        "--account-key",
+        xvk,
+        "--network",
+        "preview",
+        "--role",
+        "internal",
+        "--start",
+        "10",
+        "--count",
+        "300",
+        "--format",
+        fmt,
+        cwd=tmp_path,
+    ).stdout.encode()
+    kw = dict(network="preview", account=0, role=1, kind="base")
+    pickle.dumps((rows_from_xvk, xvk, kw))  # what a scheduler would ship to a worker
+    parts = [
+        encode_rows(fmt, rows_from_xvk(xvk, start=s, count=n, **kw), header=(s == 10))
+        for s, n in ((10, 100), (110, 150), (260, 50))
+    ]
+    assert b"".join(parts) == whole

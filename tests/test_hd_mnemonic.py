@@ -93,8 +93,12 @@ def test_passphrase_changes_the_key_and_matches_pycardano():
 
 def ccl(*args, cwd, stdin=None):
     return subprocess.run(
-        [sys.executable, "-m", "ccl", *args], cwd=cwd, input=stdin, capture_output=True,
-        text=True, timeout=120,
+        [sys.executable, "-m", "ccl", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -118,12 +122,32 @@ def test_cli_passphrase_file_and_stdin(tmp_path):
     (tmp_path / "pp").write_text("TREZOR\n")  # one trailing newline is not part of it
     with AccountKey.from_mnemonic(MNEMONIC_12, 0, "TREZOR") as k:
         want = k.addresses(Network.MAINNET, 0, 2)
-    a = ccl("addresses", "--mnemonic-file", "m", "--passphrase-file", "pp", "--network",
-            "mainnet", "--count", "2", cwd=tmp_path)
+    a = ccl(
+        "addresses",
+        "--mnemonic-file",
+        "m",
+        "--passphrase-file",
+        "pp",
+        "--network",
+        "mainnet",
+        "--count",
+        "2",
+        cwd=tmp_path,
+    )
     assert a.returncode == 0, a.stderr and a.stdout.split() == want
     assert a.stdout.split() == want
-    b = ccl("addresses", "--mnemonic-file", "m", "--passphrase-stdin", "--network", "mainnet",
-            "--count", "2", cwd=tmp_path, stdin="TREZOR\n")
+    b = ccl(
+        "addresses",
+        "--mnemonic-file",
+        "m",
+        "--passphrase-stdin",
+        "--network",
+        "mainnet",
+        "--count",
+        "2",
+        cwd=tmp_path,
+        stdin="TREZOR\n",
+    )
     assert b.returncode == 0, b.stderr
     assert b.stdout.split() == want
 
@@ -135,8 +159,20 @@ def test_cli_mnemonic_prompt_on_a_terminal_does_not_echo(tmp_path):
     pid, fd = pty.fork()
     if pid == 0:  # child: stdin/stdout/stderr are the pty
         os.chdir(tmp_path)
-        os.execv(sys.executable, [sys.executable, "-m", "ccl", "addresses", "--mnemonic-stdin",
-                                  "--network", "mainnet", "--count", "1"])
+        os.execv(
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "ccl",
+                "addresses",
+                "--mnemonic-stdin",
+                "--network",
+                "mainnet",
+                "--count",
+                "1",
+            ],
+        )
     out = b""
     import time
 

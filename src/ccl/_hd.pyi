@@ -1,6 +1,6 @@
 """Type stubs for ccl._hd, the compiled CIP-1852 HD address engine (public API: ccl.hd)."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from types import TracebackType
 from typing import Any, Literal, SupportsIndex, final
 
@@ -17,6 +17,30 @@ DEFAULT_CHUNK: int
 
 class VerificationError(RuntimeError):
     """The engine and libccl derived different addresses for the same mnemonic and path."""
+
+class MnemonicError(ValueError):
+    """Why a mnemonic was rejected; the message never contains a word."""
+
+    reason: str  # "unknown_word" | "word_count" | "checksum"
+    position: int | None  # 1-based position of the first unknown word
+    word_count: int | None
+    def __init__(
+        self,
+        message: str,
+        reason: str,
+        position: int | None = None,
+        word_count: int | None = None,
+    ) -> None: ...
+
+_Text = str | bytes | bytearray | memoryview
+_GovKey = dict[str, str]
+_Found = tuple[int, int]
+
+def normalize_mnemonic(mnemonic: _Text) -> str: ...
+def address_key_hashes(
+    addresses: Iterable[str],
+) -> tuple[list[str | None], list[str | None]]: ...
+def public_key_from_xsk(key: str | bytes | bytearray | memoryview) -> AccountPublicKey: ...
 
 @final
 class AccountPublicKey:
@@ -54,6 +78,28 @@ class AccountPublicKey:
         chunk: SupportsIndex = 65536,
     ) -> Iterator[str]: ...
     def stake_address(self, network: _NetworkArg) -> str: ...
+    def find(
+        self,
+        address: str,
+        *,
+        roles: Iterable[int] = (0, 1),
+        start: SupportsIndex = 0,
+        limit: SupportsIndex = 10000,
+        threads: SupportsIndex | None = None,
+    ) -> _Found | None: ...
+    def find_many(
+        self,
+        addresses: Iterable[str],
+        *,
+        roles: Iterable[int] = (0, 1),
+        start: SupportsIndex = 0,
+        limit: SupportsIndex = 10000,
+        threads: SupportsIndex | None = None,
+        chunk: SupportsIndex = 8192,
+    ) -> dict[str, _Found]: ...
+    def drep_key(self) -> _GovKey: ...
+    def committee_cold_key(self) -> _GovKey: ...
+    def committee_hot_key(self) -> _GovKey: ...
 
 @final
 class AccountKey:
@@ -67,14 +113,36 @@ class AccountKey:
     @classmethod
     def from_mnemonic(
         cls,
-        mnemonic: str,
+        mnemonic: _Text,
         account_index: SupportsIndex = 0,
-        passphrase: str = "",
+        passphrase: _Text = "",
         *,
         keep_mnemonic_for_verify: bool = False,
     ) -> AccountKey: ...
     def public_key(self) -> AccountPublicKey: ...
     def stake_address(self, network: _NetworkArg) -> str: ...
+    def find(
+        self,
+        address: str,
+        *,
+        roles: Iterable[int] = (0, 1),
+        start: SupportsIndex = 0,
+        limit: SupportsIndex = 10000,
+        threads: SupportsIndex | None = None,
+    ) -> _Found | None: ...
+    def find_many(
+        self,
+        addresses: Iterable[str],
+        *,
+        roles: Iterable[int] = (0, 1),
+        start: SupportsIndex = 0,
+        limit: SupportsIndex = 10000,
+        threads: SupportsIndex | None = None,
+        chunk: SupportsIndex = 8192,
+    ) -> dict[str, _Found]: ...
+    def drep_key(self) -> _GovKey: ...
+    def committee_cold_key(self) -> _GovKey: ...
+    def committee_hot_key(self) -> _GovKey: ...
     def addresses(
         self,
         network: _NetworkArg,

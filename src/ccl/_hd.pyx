@@ -15,7 +15,6 @@ from ccl._args cimport as_int, network_ordinal, soft_index, thread_count, utf8_v
 from cpython.mem cimport PyMem_RawMalloc, PyMem_RawFree
 from cpython.bytes cimport PyBytes_FromStringAndSize
 
-import os
 import random
 import threading
 import unicodedata
@@ -472,7 +471,6 @@ cdef dict _governance_key(const uint8_t *account_xpub, uint32_t role):
     }
 
 
-
 def public_key_from_xsk(key):
     """The AccountPublicKey of an account private key: an ``acct_xsk1...`` string (bech32 of
     kL || kR || chain code, 96 bytes) or those 96 bytes. Only the public half is kept: the
@@ -527,7 +525,8 @@ cdef class AccountPublicKey:
     cdef uint8_t _xpub[64]
 
     def __init__(self, *args, **kwargs):
-        raise TypeError("use AccountPublicKey.from_bech32(), .from_bytes() or AccountKey.public_key()")
+        raise TypeError("use AccountPublicKey.from_bech32(), .from_bytes() or "
+                        "AccountKey.public_key()")
 
     @staticmethod
     cdef AccountPublicKey _new(const uint8_t *xpub):
@@ -551,14 +550,16 @@ cdef class AccountPublicKey:
         if rc == HD_ERR_BECH32_CHECKSUM:
             raise ValueError("invalid acct_xvk: bad bech32 checksum")
         if rc == HD_ERR_BECH32_CHAR:
-            raise ValueError("invalid acct_xvk: character outside the bech32 alphabet or mixed case")
+            raise ValueError("invalid acct_xvk: character outside the bech32 alphabet or mixed "
+                             "case")
         if rc == HD_ERR_BECH32_FORMAT:
             raise ValueError("invalid acct_xvk: malformed bech32 string")
         if rc == HD_ERR_HRP:
             hrp = text[:text.rfind("1")].lower()
             raise ValueError(f"invalid acct_xvk: expected HRP 'acct_xvk', got {hrp!r}")
         if rc == HD_ERR_LENGTH:
-            raise ValueError("invalid acct_xvk: payload must be 64 bytes (public key || chain code)")
+            raise ValueError("invalid acct_xvk: payload must be 64 bytes (public key || chain "
+                             "code)")
         if rc == HD_ERR_POINT:
             raise ValueError("invalid acct_xvk: public key is not a valid Ed25519 point")
         _raise_for(rc)

@@ -348,7 +348,9 @@ def want_progress(target):
         if not sys.stderr.isatty():
             return False
         if target.is_stdout and sys.stdout.isatty():
-            return not os.path.samestat(os.fstat(sys.stdout.fileno()), os.fstat(sys.stderr.fileno()))
+            return not os.path.samestat(
+                os.fstat(sys.stdout.fileno()), os.fstat(sys.stderr.fileno())
+            )
     except (OSError, ValueError, AttributeError):
         return False
     return True
@@ -362,8 +364,19 @@ def make_progress(total, target):
     return tqdm(total=total, unit="addr", unit_scale=True, file=sys.stderr, dynamic_ncols=True)
 
 
-def stream(src, start, count, writer, f, *, bar=None, flush_each=False, columns=COLUMNS,
-           first_chunk=FIRST_CHUNK, max_chunk=MAX_CHUNK):
+def stream(
+    src,
+    start,
+    count,
+    writer,
+    f,
+    *,
+    bar=None,
+    flush_each=False,
+    columns=COLUMNS,
+    first_chunk=FIRST_CHUNK,
+    max_chunk=MAX_CHUNK,
+):
     """Write rows start .. start+count-1 through writer, in growing chunks (see module doc)."""
     pos, end = start, start + count
     chunk = first_chunk
@@ -398,7 +411,9 @@ def run(args, parser):
         hf = HashingFile(raw)
         writer = make_writer(args.format, hf)
         bar = make_progress(count, target)
-        first = 2 * (args.threads or os.cpu_count() or 1) if args.engine == "libccl" else FIRST_CHUNK
+        first = (
+            2 * (args.threads or os.cpu_count() or 1) if args.engine == "libccl" else FIRST_CHUNK
+        )
         stream(
             src,
             start,
@@ -427,8 +442,10 @@ def run(args, parser):
     if args.manifest is not None:
         _write_manifest(args, src, start, count, hf)
     if not target.is_stdout:
-        print(f"ccl: wrote {count} {'row' if count == 1 else 'rows'} to {target.name}",
-              file=sys.stderr)
+        print(
+            f"ccl: wrote {count} {'row' if count == 1 else 'rows'} to {target.name}",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -85,7 +85,9 @@ class Target:
                     prefix=f".{base}.", suffix=".ccl-partial", dir=directory
                 )
             except OSError as e:
-                raise OutputRefused(f"--out {self.path}: cannot write in {directory}: {e.strerror}")
+                raise OutputRefused(
+                    f"--out {self.path}: cannot write in {directory}: {e.strerror}"
+                ) from None
             self._file = os.fdopen(fd, "wb")
         elif self.sock:
             import socket
@@ -95,7 +97,9 @@ class Target:
                 s.connect(self.path)
             except OSError as e:
                 s.close()
-                raise OutputRefused(f"--out {self.path}: cannot connect to the socket: {e.strerror}")
+                raise OutputRefused(
+                    f"--out {self.path}: cannot connect to the socket: {e.strerror}"
+                ) from None
             self._sock = s
             self._file = s.makefile("wb")
         else:
@@ -103,7 +107,7 @@ class Target:
                 # No O_CREAT/O_TRUNC: the path exists and is a device or FIFO; it stays what it is.
                 fd = os.open(self.path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
             except OSError as e:
-                raise OutputRefused(f"--out {self.path}: cannot open: {e.strerror}")
+                raise OutputRefused(f"--out {self.path}: cannot open: {e.strerror}") from None
             self._file = os.fdopen(fd, "wb")
         return self._file
 
@@ -178,7 +182,7 @@ def plan_output(path, *, force=False):
     except FileNotFoundError:
         st = None
     except OSError as e:
-        raise OutputRefused(f"--out {path}: {e.strerror}")
+        raise OutputRefused(f"--out {path}: {e.strerror}") from None
     if st is not None:
         try:
             out_st = os.fstat(sys.stdout.fileno())
@@ -200,9 +204,7 @@ def plan_output(path, *, force=False):
         if not force:
             raise OutputRefused(f"--out {path}: exists; pass --force to replace it")
         real = os.path.realpath(path)
-        return Target(
-            "atomic", path, real, mode=stat.S_IMODE(mode), owner=(st.st_uid, st.st_gid)
-        )
+        return Target("atomic", path, real, mode=stat.S_IMODE(mode), owner=(st.st_uid, st.st_gid))
     # A new path, or a dangling symlink (whose target is created; the link stays).
     real = os.path.realpath(path)
     directory = os.path.dirname(real) or "."
@@ -291,6 +293,51 @@ def rows(src, start, count, *, columns=COLUMNS):
     return {c: out[c] for c in columns if c in out}
 
 
+def rows_from_xvk(
+    xvk, network, *, account, role, kind, start, count, threads=None, columns=COLUMNS
+):
+    """rows() from an ``acct_xvk`` string: a plain function of picklable arguments (no key
+    object, no secret), so that a task scheduler can run it on workers for any index range.
+    ``network`` is the name ("mainnet", ...); ``account`` only labels the path."""
+    from ccl.cli.common import NETWORKS
+    from ccl.hd import AccountPublicKey
+
+    pub = AccountPublicKey.from_bech32(xvk)
+    net = NETWORKS[network]
+    if kind == "stake":
+        stake = pub.stake_address(net)
+
+        def fetch(s, n):
+            return [stake] * n
+
+        role = 2
+    else:
+
+        def fetch(s, n):
+            return pub.addresses(net, s, n, role=role, kind=kind, threads=threads)
+
+    src = RowSource(fetch, network=network, account=account, role=role, kind=kind)
+    return rows(src, start, count, columns=columns)
+
+
+def encode_rows(fmt, cols, *, header=False, columns=COLUMNS):
+    """The bytes of rows in a text format (txt/csv/jsonl), e.g. for a worker to return; with
+    header=True the csv header line comes first. Concatenating the chunks of consecutive
+    ranges (header only on the first) gives exactly what `ccl addresses` writes."""
+    import io
+
+    buf = io.BytesIO()
+    if fmt == "csv":
+        w = CsvWriter(buf, columns) if header else CsvWriter.__new__(CsvWriter)
+        w.f, w.columns = buf, columns
+    elif fmt in ("txt", "jsonl"):
+        w = make_writer(fmt, buf, columns)
+    else:
+        raise ValueError(f"encode_rows writes txt, csv or jsonl, not {fmt!r}")
+    w.write(cols)
+    return buf.getvalue()
+
+
 # -- how: writers ------------------------------------------------------------------------------
 
 
@@ -346,7 +393,7 @@ def require_pyarrow():
     """pyarrow, or a UsageError saying how to get it (it is the optional extra ccl[parquet])."""
     try:
         import pyarrow
-        import pyarrow.parquet  # noqa: F401
+        import pyarrow.parquet
     except ImportError:
         raise OutputRefused(
             "--format parquet needs pyarrow: pip install 'ccl[parquet]' (or pip install pyarrow)"

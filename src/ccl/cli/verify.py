@@ -20,13 +20,11 @@ import csv
 import io
 import json
 import os
-import random
 import re
 import sys
 
 from ccl.cli import common
 from ccl.cli.common import NETWORKS, ROLES, CliError, UsageError
-from ccl.cli.output import COLUMNS
 
 EXAMPLES = """\
 examples:
@@ -130,8 +128,9 @@ def _read_rows(args, fmt):
             raise CliError(f"{args.file}: line 1: csv header has no 'address' column")
         for n, row in enumerate(csv.reader(io.StringIO("\n".join(lines[1:]) + "\n")), 2):
             if len(row) != len(header):
-                raise CliError(f"{args.file}: line {n}: {len(row)} fields, header has "
-                               f"{len(header)}")
+                raise CliError(
+                    f"{args.file}: line {n}: {len(row)} fields, header has {len(header)}"
+                )
             d = dict(zip(header, row))
             d["where"] = f"line {n}"
             out.append(d)
@@ -230,8 +229,10 @@ def run(args, parser):
         if pub is not None:
             accounts = {rows_[i]["account"] for i in picked}
             if len(accounts) > 1:
-                raise CliError(f"{args.file}: rows of several accounts {sorted(accounts)}; an "
-                               f"account key is one account's")
+                raise CliError(
+                    f"{args.file}: rows of several accounts {sorted(accounts)}; an "
+                    f"account key is one account's"
+                )
         # Engine check of every picked row, grouped by chain and cut into contiguous runs.
         groups = {}
         for i in picked:
@@ -254,8 +255,9 @@ def run(args, parser):
                 if kind == "stake":
                     got = [key.stake_address(net)] * len(run_)
                 else:
-                    got = key.addresses(net, lo, len(run_), role=role, kind=kind,
-                                        threads=args.threads)
+                    got = key.addresses(
+                        net, lo, len(run_), role=role, kind=kind, threads=args.threads
+                    )
                 for j, g in zip(run_, got):
                     _compare(args, rows_[j], g, "the engine", address_key_hashes)
                 checked += len(run_)
@@ -290,8 +292,9 @@ def _compare(args, row, expected, who, key_hashes):
         if col in row:
             have = row[col] if row[col] not in ("",) else None
             if have != want:
-                raise CliError(f"{args.file}: {where}: {col} {have!r} does not match the "
-                               f"address ({want})")
+                raise CliError(
+                    f"{args.file}: {where}: {col} {have!r} does not match the address ({want})"
+                )
 
 
 def _libccl_check(args, rows_, picked, mnemonic):
@@ -300,8 +303,7 @@ def _libccl_check(args, rows_, picked, mnemonic):
     from ccl import CclLib
 
     lib = CclLib()
-    fields = {"base": "base_address", "enterprise": "enterprise_address",
-              "stake": "stake_address"}
+    fields = {"base": "base_address", "enterprise": "enterprise_address", "stake": "stake_address"}
     want = picked
     if len(want) > args.sample + 2:
         step = len(want) / args.sample
@@ -314,14 +316,31 @@ def _libccl_check(args, rows_, picked, mnemonic):
     n = 0
     for (net_name, account), idxs in groups.items():
         net = NETWORKS[net_name]
-        indices = [rows_[i]["index"] if rows_[i]["role"] == 0 else 0 for i in idxs]
-        refs = lib.account.from_mnemonic_many(mnemonic, net, account, indices,
-                                              threads=args.threads)
         from ccl.hd import address_key_hashes
 
-        for i, ref in zip(idxs, refs):
-            _compare(args, rows_[i], ref[fields[rows_[i]["kind"]]], "libccl", address_key_hashes)
-            n += 1
+        # wallet.get_addresses (account 0 base addresses, ~31 ms each) is 3x cheaper than
+        # account.from_mnemonic (~90 ms): use it where it covers the row.
+        fast = [
+            i for i in idxs if account == 0 and rows_[i]["kind"] == "base" and rows_[i]["role"] == 0
+        ]
+        if fast:
+            refs = lib.wallet.get_addresses(
+                mnemonic, net, [rows_[i]["index"] for i in fast], threads=args.threads
+            )
+            for i, ref in zip(fast, refs):
+                _compare(args, rows_[i], ref, "libccl", address_key_hashes)
+                n += 1
+        fast_set = set(fast)
+        slow = [i for i in idxs if i not in fast_set]
+        if slow:
+            indices = [rows_[i]["index"] if rows_[i]["role"] == 0 else 0 for i in slow]
+            refs = lib.account.from_mnemonic_many(
+                mnemonic, net, account, indices, threads=args.threads
+            )
+            for i, ref in zip(slow, refs):
+                key = fields[rows_[i]["kind"]]
+                _compare(args, rows_[i], ref[key], "libccl", address_key_hashes)
+                n += 1
     # Role 1: libccl's change address is role 1 index 0, one per (network, account).
     seen = set()
     for i in want:
@@ -334,8 +353,10 @@ def _libccl_check(args, rows_, picked, mnemonic):
             with AccountKey.from_mnemonic(mnemonic, r["account"]) as k:
                 mine = k.addresses(NETWORKS[r["network"]], 0, 1, role=1)[0]
             if mine != ref["change_address"]:
-                raise CliError(f"the engine's change address (role 1, index 0) differs from "
-                               f"libccl's for account {r['account']}: the internal chain of "
-                               f"{args.file} cannot be trusted")
+                raise CliError(
+                    f"the engine's change address (role 1, index 0) differs from "
+                    f"libccl's for account {r['account']}: the internal chain of "
+                    f"{args.file} cannot be trusted"
+                )
             n += 1
     return n
