@@ -546,3 +546,34 @@ def test_rows_from_xvk_chunks_concatenate_to_the_cli_output(tmp_path, xvk, fmt):
         for s, n in ((10, 100), (110, 150), (260, 50))
     ]
     assert b"".join(parts) == whole
+
+
+def test_verify_reports_the_first_bad_line(tmp_path, xvk):
+    ccl(
+        "addresses",
+        "--account-key",
+        xvk,
+        "--network",
+        "mainnet",
+        "--count",
+        "3000",
+        "--out",
+        "a.txt",
+        cwd=tmp_path,
+    )
+    lines = (tmp_path / "a.txt").read_text().splitlines()
+    lines[2500], lines[1200] = lines[1200], lines[2500]  # lines 1201 and 2501 swapped
+    (tmp_path / "a.txt").write_text("\n".join(lines) + "\n")
+    bad = ccl(
+        "verify",
+        "a.txt",
+        "--account-key",
+        xvk,
+        "--network",
+        "mainnet",
+        "--all",
+        cwd=tmp_path,
+        check=False,
+    )
+    assert bad.returncode == 1
+    assert "line 1201:" in bad.stderr and "1 more rows differ" in bad.stderr

@@ -153,6 +153,7 @@ def _normalise(rows_, args, fmt):
     start = 0 if args.start is None else args.start
     role = ROLES[args.role or "external"]
     for i, r in enumerate(rows_):
+        r["pos"] = i
         where = r["where"]
         path = r.get("path")
         if path:
@@ -239,6 +240,7 @@ def run(args, parser):
             r = rows_[i]
             groups.setdefault((r["network"], r["account"], r["role"], r["kind"]), []).append(i)
         checked = 0
+        bad = []  # (position in the file, error): the first one by position is reported
         for (net_name, account, role, kind), idxs in groups.items():
             key = key_for(account)
             net = NETWORKS[net_name]
@@ -259,8 +261,15 @@ def run(args, parser):
                         net, lo, len(run_), role=role, kind=kind, threads=args.threads
                     )
                 for j, g in zip(run_, got):
-                    _compare(args, rows_[j], g, "the engine", address_key_hashes)
+                    try:
+                        _compare(args, rows_[j], g, "the engine", address_key_hashes)
+                    except CliError as e:
+                        bad.append((rows_[j]["pos"], e))
                 checked += len(run_)
+        if bad:
+            pos, err = min(bad, key=lambda b: b[0])
+            more = f" ({len(bad) - 1} more rows differ)" if len(bad) > 1 else ""
+            raise CliError(f"{err}{more}")
         oracle = "engine only: libccl cannot derive from a public key"
         lib_checked = 0
         if mnemonic is not None:
