@@ -22,8 +22,11 @@ When to use it
   checking whether an address belongs to a wallet.
 * Use **libccl** for everything that is not address derivation (building and signing
   transactions, scripts, governance, providers) and when you want the reference implementation
-  itself. The engine does not sign, does not derive DRep/committee keys and knows only the
-  CIP-1852 payment (role 0/1) and stake (role 2, index 0) keys.
+  itself. The engine does not sign; it knows the CIP-1852 payment (role 0/1) and stake (role 2,
+  index 0) keys and the CIP-105 governance keys (DRep role 3, committee cold 4 and hot 5, index
+  0: :meth:`AccountPublicKey.drep_key` & co., in the shape of libccl's ``gov.*``).
+* ``find(address)`` is the reverse lookup (which role and index produced an address), and
+  :func:`address_key_hashes` reads the key hashes back out of addresses.
 * To double-check the engine against libccl on your own data, pass ``verify=lib`` to
   :meth:`AccountKey.addresses` (the key must be created with ``keep_mnemonic_for_verify=True``):
   the first, the last and a few random indices are re-derived through libccl and any difference
@@ -44,6 +47,10 @@ Usage
 3 preview; see :mod:`ccl.network`), *not* the on-chain network id. ``role`` is 0 (external) or
 1 (internal/change); ``kind`` is ``"base"`` (payment key + the account's stake key m/.../2/0) or
 ``"enterprise"``. Indices are soft: 0 .. 2**31-1.
+
+Mnemonics are str or UTF-8 bytes, BIP-39-normalised (NFKD, lower case, any whitespace between
+words); a rejected one raises :class:`MnemonicError` (a ``ValueError``) whose message and
+``reason`` say why (unknown word and its position, word count, checksum), never which word.
 
 Secrets
 -------
