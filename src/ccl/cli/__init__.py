@@ -59,8 +59,17 @@ def main(argv=None):
         where = f" {e.filename}" if e.filename else ""
         print(f"ccl {args.command}: error:{where} {e.strerror or e}", file=sys.stderr)
         return 1
-    except ValueError as e:  # ccl.hd / libccl argument errors: their text names the input
+    except (ValueError, RuntimeError) as e:
+        # ccl.hd errors (VerificationError is a RuntimeError): their text names the input and
+        # never carries a secret.
         print(f"ccl {args.command}: error: {e}", file=sys.stderr)
+        return 1
+    except Exception as e:
+        from ccl import CclError
+
+        if not isinstance(e, CclError):
+            raise  # a bug: keep the traceback
+        print(f"ccl {args.command}: error: libccl: {e}", file=sys.stderr)
         return 1
 
 
