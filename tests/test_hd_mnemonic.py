@@ -192,3 +192,11 @@ def test_cli_mnemonic_prompt_on_a_terminal_does_not_echo(tmp_path):
     assert os.waitstatus_to_exitcode(status) == 0, out
     text = out.decode(errors="replace")
     assert "not echoed" in text and "abandon" not in text and "addr1" in text
+
+
+def test_passphrase_is_not_normalised():
+    # Cardano wallets (and pycardano) use the passphrase's bytes as typed: "ä" as one code point
+    # and as "a" + combining diaeresis are two different wallets.
+    composed, decomposed = "p\u00e4ss", "pa\u0308ss"
+    assert xvk(MNEMONIC_12, 0, composed) != xvk(MNEMONIC_12, 0, decomposed)
+    assert xvk(MNEMONIC_12, 0, composed) == xvk(MNEMONIC_12, 0, composed.encode())

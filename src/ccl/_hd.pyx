@@ -113,10 +113,10 @@ class MnemonicError(ValueError):
         self.word_count = word_count
 
 
-def _text_secret(value, str name):
-    """str or bytes (UTF-8) -> str, NFKD-normalised as BIP-39 specifies for both the mnemonic
-    and the passphrase. ASCII text is returned as is (NFKD is the identity there), so the common
-    case makes no copy of the secret."""
+def _text_secret(value, str name, bint nfkd=True):
+    """str or bytes (UTF-8) -> str, NFKD-normalised when nfkd (the mnemonic, as BIP-39
+    specifies). ASCII text is returned as is (NFKD is the identity there), so the common case
+    makes no copy of the secret."""
     if isinstance(value, (bytes, bytearray, memoryview)):
         try:
             value = bytes(value).decode("utf-8")
@@ -128,7 +128,7 @@ def _text_secret(value, str name):
             raise ValueError(f"{name} is not valid UTF-8")
     elif not isinstance(value, str):
         raise TypeError(f"{name} must be str or bytes, not {type(value).__name__}")
-    if not value.isascii():
+    if nfkd and not value.isascii():
         value = unicodedata.normalize("NFKD", value)
     return value
 
@@ -702,9 +702,9 @@ cdef class AccountKey:
         """BIP-39 mnemonic (English, 12/15/18/21/24 words) -> Icarus master key -> account key
         m/1852'/1815'/account_index'. ``passphrase`` is the optional BIP-39/Icarus passphrase.
 
-        Both may be str or UTF-8 bytes; both are NFKD-normalised (BIP-39) and the mnemonic is
-        lower-cased, surrounding and repeated whitespace ignored. A rejected mnemonic raises
-        MnemonicError (a ValueError) saying why, never which word.
+        Both may be str or UTF-8 bytes. The mnemonic is NFKD-normalised (BIP-39) and lower-cased,
+        surrounding and repeated whitespace ignored; the passphrase is used as given. A rejected
+        mnemonic raises MnemonicError (a ValueError) saying why, never which word.
 
         keep_mnemonic_for_verify=True keeps a copy of the (normalized) words in locked, wiped C
         memory so that addresses(..., verify=lib) can re-derive samples through libccl."""
@@ -720,7 +720,10 @@ cdef class AccountKey:
         keep = 1 if keep_mnemonic_for_verify else 0
         # UTF-8 views of the strs themselves: no extra Python copy of the secret is made.
         mnemonic = normalize_mnemonic(mnemonic)
-        passphrase = _text_secret(passphrase, "passphrase")
+        # The passphrase is used as given (its UTF-8 bytes are the Icarus PBKDF2 password), not
+        # NFKD-normalised: pycardano and the Cardano wallets use the bytes as typed, and "ä"
+        # typed as one code point would otherwise give another wallet.
+        passphrase = _text_secret(passphrase, "passphrase", False)
         m = utf8_view(mnemonic, "mnemonic", &mlen, False)
         pp = utf8_view(passphrase, "passphrase", &plen, False)
         _ensure_wordlist()
