@@ -85,8 +85,7 @@ static int parse(const char *mnemonic, size_t len, uint8_t entropy[HD_ENTROPY_MA
     uint8_t bits[33]; /* 24 words * 11 bits = 264 bits */
     uint8_t word[SLOT];
     uint8_t digest[crypto_hash_sha256_BYTES];
-    size_t pos = 0, nwords = 0, bitpos = 0, out_pos = 0, first_bad = 0, ent_bytes, cs_bits, wlen,
-           i;
+    size_t pos = 0, nwords = 0, bitpos = 0, out_pos = 0, first_bad = 0, ent_bytes, cs_bits, wlen, i;
     int32_t idx = 0;
     int b;
     int rc = HD_ERR_MNEMONIC_CHECKSUM;
