@@ -363,10 +363,15 @@ def test_account_index_validation():
     for bad in ("0", 1.5, None, True):
         with pytest.raises(TypeError):
             AccountKey.from_mnemonic(KNOWN, bad)
-    with pytest.raises(TypeError):
-        AccountKey.from_mnemonic(KNOWN.encode())
-    with pytest.raises(TypeError):
-        AccountKey.from_mnemonic(KNOWN, 0, b"pass")
+    # bytes are UTF-8 text, like CclLib takes them (issue #12); other types are not
+    with AccountKey.from_mnemonic(KNOWN.encode(), 0, b"pass") as a:
+        with AccountKey.from_mnemonic(KNOWN, 0, "pass") as b:
+            assert a.public_key() == b.public_key()
+    for bad in (12, None, ["abandon"]):
+        with pytest.raises(TypeError):
+            AccountKey.from_mnemonic(bad)
+        with pytest.raises(TypeError):
+            AccountKey.from_mnemonic(KNOWN, 0, bad)
     with pytest.raises(TypeError):
         AccountKey()
 
