@@ -131,6 +131,17 @@ cdef class CclLib:
     def __repr__(self):
         return f"<ccl.CclLib {'closed' if self._closed else 'open'}>"
 
+    # pickling (dask) ------------------------------------------------------------------------
+    # By reconstruction: the receiving process makes a fresh handle over its own isolate (a
+    # handle holds no native pointer; an isolate cannot cross processes), closed if this one was.
+    def __reduce__(self):
+        return (CclLib, (), {"closed": bool(self._closed)})
+
+    def __setstate__(self, state):
+        if state.get("closed"):
+            self._closed = 1
+    # end pickling (dask) --------------------------------------------------------------------
+
     def version(self):
         """libccl's version string."""
         cdef ccl_req r
