@@ -604,8 +604,13 @@ cdef class AccountPublicKey:
     def __repr__(self):
         return f"AccountPublicKey({self.to_bech32()!r})"
 
+    # pickling (dask) ------------------------------------------------------------------------
+    # By value: the 64 public bytes, rebuilt (and re-validated) by a module-level function.
+    # A bound classmethod as the reconstructor pickled under pickle but not cloudpickle (dask's
+    # fallback), which looks it up by name and finds a different cyfunction object.
     def __reduce__(self):
-        return (AccountPublicKey.from_bytes, (self.to_bytes(),))
+        return (_account_public_key, (self.to_bytes(),))
+    # end pickling (dask) --------------------------------------------------------------------
 
     def addresses(self, network, start=0, count=1, *, role=0, kind="base", threads=None,
                   verify=None):
@@ -669,6 +674,13 @@ cdef class AccountPublicKey:
     def committee_hot_key(self):
         """CIP-105 constitutional committee hot key (m/.../5/0), like libccl's gov.*."""
         return _governance_key(self._xpub, 5)
+
+
+# pickling (dask) ------------------------------------------------------------------------------
+def _account_public_key(data):
+    """Unpickles an AccountPublicKey (see AccountPublicKey.__reduce__)."""
+    return AccountPublicKey.from_bytes(data)
+# end pickling (dask) --------------------------------------------------------------------------
 
 
 @cython.final

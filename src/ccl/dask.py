@@ -603,11 +603,11 @@ def _run_batch(items, method_name, items_param, kwargs, part_info):
     holds its exception, so the output has exactly one entry per input item."""
     call = dict(kwargs)
     call.setdefault("errors", "return")
-    for name, value in call.items():
-        if isinstance(value, WorkerSecret):
-            call[name] = value.resolve()
     call[items_param] = items
     try:
+        for name, value in call.items():
+            if isinstance(value, WorkerSecret):
+                call[name] = value.resolve()
         return _resolve_method(method_name)(**call)
     except Exception as e:
         # CclError's message is already redacted by ccl; never add the arguments.
