@@ -409,7 +409,11 @@ def test_dataset_directory_rules(pub, tmp_path):
         cd.write_parquet_dataset(pub, net, 0, 5, d)
     (d / "notes.txt").write_text("mine")
     m2 = cd.write_parquet_dataset(pub, net, 100, 5, d, force=True)
-    assert sorted(p.name for p in d.iterdir()) == ["manifest.json", "notes.txt", "part-00000.parquet"]
+    assert sorted(p.name for p in d.iterdir()) == [
+        "manifest.json",
+        "notes.txt",
+        "part-00000.parquet",
+    ]
     assert (d / "notes.txt").read_text() == "mine"
     _, table = _read_dataset(str(d))
     assert table.column("index").to_pylist() == list(range(100, 105)) and m2["start"] == 100
@@ -448,3 +452,56 @@ def test_verify_dataset_against_libccl(client, phrase, pub, tmp_path):
     assert r["mismatches"] == [{"index": 17, "address": t["address"][4], "libccl": real}]
     with pytest.raises(ValueError, match="WorkerSecret"):
         cd.verify_parquet_dataset(d, phrase, scheduler=client)
+
+
+# ---------------------------------------------------------------------------------------------
+# The CLI on top (ccl addresses --format parquet --scheduler ..., ccl verify --scheduler ...)
+
+
+def test_cli_parquet_on_cluster_and_verify(client, phrase, pub, tmp_path, capsys):
+    from ccl.cli import main
+
+    phrase_file = tmp_path / "phrase.txt"
+    phrase_file.write_text(phrase + "\n")
+    out = tmp_path / "ds"
+    addr = client.scheduler.address
+    argv = ["addresses", "--mnemonic-file", str(phrase_file), "--network", "preprod",
+            "--start", "5", "--count", "30", "--format", "parquet", "--out", str(out),
+            "--scheduler", addr, "--partition-size", "8"]  # fmt: skip
+    assert main(argv) == 0
+    manifest, table = _read_dataset(str(out))
+    assert len(manifest["files"]) == 4
+    assert table.column("address").to_pylist() == _single(phrase, Network.PREPROD, 5, 30)
+    assert table.column("path").to_pylist()[0] == "m/1852'/1815'/0'/0/5"
+    capsys.readouterr()
+    assert main(argv) == 2  # not empty
+    assert "not empty" in capsys.readouterr().err
+    assert main(argv + ["--force"]) == 0
+
+    verify = ["verify", str(out), "--mnemonic-file", str(phrase_file), "--scheduler", addr]
+    capsys.readouterr()
+    assert main(verify) == 0
+    assert "checked 30 rows against libccl: 0 mismatches" in capsys.readouterr().err
+    other = tmp_path / "other.txt"
+    other.write_text(CclLib().crypto.generate_mnemonic(24))
+    assert main(["verify", str(out), "--mnemonic-file", str(other), "--scheduler", addr]) == 1
+    captured = capsys.readouterr()
+    assert "30 mismatches" in captured.err and "MISMATCH index 5:" in captured.out
+    _assert_clean(captured.out + captured.err, phrase)
+
+    assert main(argv[:-4] + ["--scheduler", addr, "--format", "csv"]) == 2
+    assert "--format parquet" in capsys.readouterr().err
+
+
+def test_cli_scheduler_local_subprocess(pub, tmp_path):
+    import subprocess
+
+    out = tmp_path / "local"
+    cmd = [sys.executable, "-m", "ccl", "addresses", "--account-key", pub.to_bech32(),
+           "--network", "mainnet", "--count", "20", "--format", "parquet", "--out", str(out),
+           "--scheduler", "local", "--partition-size", "7", "--role", "internal"]  # fmt: skip
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    manifest, table = _read_dataset(str(out))
+    assert [f["rows"] for f in manifest["files"]] == [7, 7, 6]
+    assert table.column("address").to_pylist() == pub.addresses(0, 0, 20, role=1)

@@ -128,7 +128,9 @@ class WorkerSecret:
         self.path = None if path is None else os.path.abspath(os.fspath(path))
 
     def __repr__(self) -> str:
-        return f"WorkerSecret(env={self.env!r})" if self.env else f"WorkerSecret(path={self.path!r})"
+        return (
+            f"WorkerSecret(env={self.env!r})" if self.env else f"WorkerSecret(path={self.path!r})"
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, WorkerSecret):
@@ -277,7 +279,9 @@ def _range_text(part, lo, hi):
 
 def _derive_table(key, net, lo, hi, role, kind, account, threads) -> pa.Table:
     """Addresses lo..hi-1 as an Arrow table (index int64, path, address), in index order."""
-    addrs = key.addresses(net, lo, hi - lo, role=role, kind=kind, threads=threads) if hi > lo else []
+    addrs = (
+        key.addresses(net, lo, hi - lo, role=role, kind=kind, threads=threads) if hi > lo else []
+    )
     idx = pa.array(np.arange(lo, hi, dtype=np.int64))
     prefix = f"m/1852'/1815'/{account}'/{role}/"
     path = pc.binary_join_element_wise(prefix, pc.cast(idx, pa.string()), "")
@@ -449,11 +453,12 @@ def _write_part(spec, out_dir, nparts, key, net, role, kind, account, threads, c
     try:
         table = _derive_table(key, net, lo, hi, role, kind, account, threads)
         pq.write_table(table, tmp, compression=compression)
+        digest = hashlib.sha256()
         with open(tmp, "rb") as f:
-            digest = hashlib.file_digest(f, "sha256").hexdigest() if hasattr(
-                hashlib, "file_digest"
-            ) else hashlib.sha256(f.read()).hexdigest()
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
             os.fsync(f.fileno())
+        digest = digest.hexdigest()
         os.replace(tmp, os.path.join(out_dir, name))
     except Exception as e:
         try:
@@ -570,7 +575,8 @@ def _worker_lib():
 def _resolve_method(name):
     if name not in BATCH_METHODS:
         raise ValueError(
-            f"unknown batch method {name!r}; map_batch runs one of: {', '.join(sorted(BATCH_METHODS))}"
+            f"unknown batch method {name!r}; map_batch runs one of: "
+            f"{', '.join(sorted(BATCH_METHODS))}"
         )
     ns, meth = name.split(".")
     return getattr(getattr(_worker_lib(), ns), meth)
@@ -628,8 +634,10 @@ def _batch_series(series, method_name, items_param, kwargs, partition_info=None)
 
     for j, value in enumerate(out):
         label = series.index[j]
-        if isinstance(value, CclError) and value.index is not None and isinstance(
-            label, (int, np.integer)
+        if (
+            isinstance(value, CclError)
+            and value.index is not None
+            and isinstance(label, (int, np.integer))
         ):
             out[j] = CclError(value.code, value.message, int(label))
     return pd.Series(out, index=series.index, name=series.name, dtype=object)
@@ -692,9 +700,7 @@ def _verify_part(df, mnemonic, net, account, kind, partition_info=None):
             field = "base_address" if kind == "base" else "enterprise_address"
             want = [d[field] for d in lib.account.from_mnemonic_many(phrase, net, account, idx)]
     except Exception as e:
-        raise PartitionError(
-            f"ccl.dask.verify: {info} failed: {type(e).__name__}: {e}"
-        ) from None
+        raise PartitionError(f"ccl.dask.verify: {info} failed: {type(e).__name__}: {e}") from None
     got = df["address"].tolist()
     bad = [j for j in range(len(idx)) if got[j] != want[j]]
     if not bad:
