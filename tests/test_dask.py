@@ -408,6 +408,7 @@ def test_dataset_directory_rules(pub, tmp_path):
     with pytest.raises(ValueError, match="not empty"):
         cd.write_parquet_dataset(pub, net, 0, 5, d)
     (d / "notes.txt").write_text("mine")
+    (d / f".part-00007.parquet.{'a' * 32}.partial").write_bytes(b"left by a killed worker")
     m2 = cd.write_parquet_dataset(pub, net, 100, 5, d, force=True)
     assert sorted(p.name for p in d.iterdir()) == [
         "manifest.json",

@@ -472,6 +472,20 @@ def _write_part(spec, out_dir, nparts, key, net, role, kind, account, threads, c
     return {"file": name, "start": lo, "count": hi - lo, "rows": table.num_rows, "sha256": digest}
 
 
+_PARTIAL_RE = re.compile(r"^\.(part-\d{5,}\.parquet|manifest\.json)\.[0-9a-f]{32}\.partial$")
+
+
+def _remove_partials(out_dir):
+    """Temporary files of tasks whose worker died mid-write (the retried task wrote its own)."""
+    for name in os.listdir(out_dir):
+        path = os.path.join(out_dir, name)
+        if _PARTIAL_RE.match(name) and stat.S_ISREG(os.lstat(path).st_mode):
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+
+
 def _fingerprint(key):
     return hashlib.blake2b(key.to_bytes(), digest_size=8).hexdigest()
 
@@ -512,8 +526,11 @@ def write_parquet_dataset(
         write((k, lo, hi), out_dir, nparts, key, net, role, kind, account, threads, compression)
         for k, (lo, hi) in enumerate(ranges)
     ]
-    with _Scheduler(scheduler, n_workers) as sched:
-        parts = list(sched.compute(*tasks))
+    try:
+        with _Scheduler(scheduler, n_workers) as sched:
+            parts = list(sched.compute(*tasks))
+    finally:
+        _remove_partials(out_dir)
     parts.sort(key=lambda p: p["start"])
     manifest = {
         "format": MANIFEST_FORMAT,
