@@ -68,11 +68,11 @@ cdef object _yaml():
     return yaml
 
 
-# libccl's YAML results (quicktx) are flat ``key: value`` lines of lower-case keys and hex or decimal
-# values. Such a document is read here directly, ~20x cheaper than PyYAML's C loader, with the
-# result PyYAML gives: a value with a hex letter is a str, a decimal without a leading zero an int.
-# YAML 1.1 reads 0123 as octal and 0b101 as binary, so those (and anything else) go to PyYAML, as
-# do keys YAML 1.1 reads as booleans or null. tests/test_quicktx_fast.py checks the equivalence.
+# libccl's YAML results (quicktx) are flat ``key: value`` lines of lower-case keys and hex or
+# decimal values. Such a document is read here directly, ~20x cheaper than PyYAML's C loader,
+# with the result PyYAML gives: a value with a hex letter is a str, a decimal without a leading
+# zero an int. YAML 1.1 reads 0123 as octal and 0b101 as binary, so those (and anything else) go
+# to PyYAML, as do keys YAML 1.1 reads as booleans or null (tests/test_quicktx_fast.py checks).
 _FLAT_YAML = re.compile(r"(?:[a-z_]+: (?:(?!0b)[0-9a-f]*[a-f][0-9a-f]*|0|[1-9][0-9]*)\n)+")
 _YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
 
