@@ -453,3 +453,57 @@ def test_verify_dataset_against_libccl(client, phrase, pub, tmp_path):
     assert r["mismatches"] == [{"index": 17, "address": t["address"][4], "libccl": real}]
     with pytest.raises(ValueError, match="WorkerSecret"):
         cd.verify_parquet_dataset(d, phrase, scheduler=client)
+
+
+# ---------------------------------------------------------------------------------------------
+# the CLI: ccl addresses / ccl verify --scheduler
+
+
+def _cli(*args, cwd):
+    import subprocess
+
+    return subprocess.run(
+        [sys.executable, "-m", "ccl", *args], cwd=cwd, capture_output=True, text=True, timeout=900
+    )
+
+
+def test_cli_addresses_and_verify_on_the_cluster(client, phrase, pub, tmp_path):
+    (tmp_path / "phrase.txt").write_text(phrase + "\n")
+    addr = client.scheduler.address
+    args = ["--mnemonic-file", "phrase.txt", "--network", "preprod"]
+    proc = _cli(
+        "addresses", *args, "--start", "10", "--count", "2500", "--partition-size", "1000",
+        "--format", "parquet", "--out", "ds/", "--scheduler", addr, cwd=tmp_path,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "2500 rows" in proc.stderr and phrase.split()[0] not in proc.stderr
+    manifest, table = _read_dataset(tmp_path / "ds")
+    assert len(manifest["files"]) == 3
+    assert table.column("index").to_pylist() == list(range(10, 2510))
+    assert table.column("address").to_pylist() == pub.addresses(Network.PREPROD, 10, 2500)
+    ok = _cli("verify", "ds", "--mnemonic-file", "phrase.txt", "--sample", "3",
+              "--network", "preprod", "--scheduler", addr, cwd=tmp_path)  # fmt: skip
+    wrong = _cli("verify", "ds", "--mnemonic-file", "phrase.txt", "--sample", "3",
+                 "--network", "mainnet", "--scheduler", addr, cwd=tmp_path)  # fmt: skip
+    assert wrong.returncode == 2 and "contradicts the dataset" in wrong.stderr
+    assert ok.returncode == 0, ok.stderr
+    assert "rows match libccl" in ok.stderr
+    again = _cli("addresses", *args, "--count", "10", "--format", "parquet", "--out", "ds",
+                 "--scheduler", addr, cwd=tmp_path)  # fmt: skip
+    assert again.returncode == 2 and "not empty" in again.stderr
+
+
+@pytest.mark.parametrize(
+    "extra, words",
+    [
+        (["--format", "csv", "--out", "d"], "add --format parquet"),
+        (["--format", "parquet"], "needs --out DIR"),
+        (["--format", "parquet", "--out", "d", "--engine", "libccl"], "native engine only"),
+        (["--format", "parquet", "--out", "d", "--manifest", "m.json"], "contradicts --scheduler"),
+    ],
+)
+def test_cli_scheduler_usage_errors_come_before_any_wallet(tmp_path, extra, words):
+    proc = _cli("addresses", "--network", "preprod", "--count", "5", "--scheduler", "local", *extra,
+                cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 2 and words in proc.stderr, proc.stderr
+    assert not os.listdir(tmp_path)  # no phrase file of a new wallet, no output

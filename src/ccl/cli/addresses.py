@@ -13,7 +13,7 @@ import os
 import sys
 import time
 
-from ccl.cli import common
+from ccl.cli import common, distributed
 from ccl.cli.common import MAX_INDEX, NETWORKS, ROLES, CliError, UsageError
 from ccl.cli.output import COLUMNS, FORMATS, HashingFile, RowSource, make_writer, plan_output, rows
 
@@ -140,6 +140,7 @@ def register(sub):
         help="write a JSON manifest (parameters, row count, SHA-256 of the output) to PATH "
         "(default: OUT.manifest.json)",
     )
+    distributed.add_args(p)
     p.set_defaults(run=run)
     return p
 
@@ -397,6 +398,11 @@ def stream(
 
 
 def run(args, parser):
+    if args.scheduler:
+        distributed.check_addresses(args)  # before resolve() turns a bare --manifest into a path
+        args.manifest = None
+        start, count = resolve(args)
+        return distributed.run_addresses(args, start, count, open_source)
     start, count = resolve(args)
     if args.format == "parquet":
         from ccl.cli.output import require_pyarrow

@@ -69,6 +69,9 @@ def register(sub):
     p.add_argument(
         "--threads", type=common.threads, default=None, help="worker threads (default: all cores)"
     )
+    from ccl.cli import distributed
+
+    distributed.add_args(p, verify=True)
     p.set_defaults(run=run)
     return p
 
@@ -193,6 +196,10 @@ def _pick(n, args):
 
 
 def run(args, parser):
+    if args.scheduler:
+        from ccl.cli import distributed
+
+        return distributed.run_verify(args)
     common.check_key_source(args)
     has_key = bool(args.account_key or args.account_key_file)
     if has_key and args.account is not None:

@@ -1,0 +1,146 @@
+"""``--scheduler`` for ``ccl addresses`` and ``ccl verify``: the same jobs fanned out over a Dask
+cluster through :mod:`ccl.dask` (the optional ``ccl[dask]`` extra).
+
+Why a separate module: the single-machine commands stream rows into one file; a cluster writes a
+partitioned Parquet dataset (one file per index range, written by the workers, plus manifest.json)
+and verifies it in the workers against libccl. Only an account *public* key enters the task
+graph: with a mnemonic the key is derived here, on the client, and the secret stays here too
+(``ccl verify`` hands workers the phrase file's path, never its contents).
+"""
+
+import os
+import sys
+
+from ccl.cli.common import NETWORKS, ROLES, CliError, UsageError
+
+
+def add_args(p, *, verify=False):
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDR",
+        default=None,
+        help="run on a Dask cluster: tcp://host:8786, or 'local' for a LocalCluster of processes "
+        "(needs ccl[dask]); "
+        + ("FILE is then a dataset directory written with --scheduler" if verify else
+           "writes --format parquet to --out DIR/, one file per partition plus manifest.json"),
+    )  # fmt: skip
+    if not verify:
+        p.add_argument(
+            "--partition-size",
+            type=int,
+            default=1_000_000,
+            metavar="N",
+            help="addresses per partition (and Parquet file) with --scheduler (default 1000000)",
+        )
+
+
+def _dask():
+    try:
+        import ccl.dask
+    except ImportError as e:
+        raise UsageError(
+            f"--scheduler needs Dask: pip install 'ccl[dask]' ({e.name} missing)"
+        ) from None
+    return ccl.dask
+
+
+def check_addresses(args):
+    """Cross-checks for ``addresses --scheduler``, before any work or new wallet."""
+    if args.format != "parquet":
+        raise UsageError("--scheduler writes a partitioned Parquet dataset: add --format parquet")
+    if args.engine != "native":
+        raise UsageError("--scheduler derives with the native engine only (not --engine libccl)")
+    if args.kind not in ("base", "enterprise"):
+        raise UsageError(f"--scheduler writes base or enterprise addresses, not --kind {args.kind}")
+    if not args.out or args.out == "-":
+        raise UsageError("--scheduler needs --out DIR (a dataset directory, not stdout)")
+    if args.manifest not in (None, True):
+        raise UsageError(
+            f"--manifest {args.manifest} contradicts --scheduler, which writes its manifest "
+            "as DIR/manifest.json"
+        )
+    if not 1 <= args.partition_size <= 2**31:
+        raise UsageError(f"--partition-size must be in 1..2**31, got {args.partition_size}")
+    out = args.out
+    if os.path.lexists(out):
+        if not os.path.isdir(out):
+            raise UsageError(
+                f"--out {out} exists and is not a directory (a dataset is a directory)"
+            )
+        if os.listdir(out) and not args.force:
+            raise UsageError(f"--out {out} is not empty; --force replaces an earlier ccl dataset")
+    _dask()
+
+
+def run_addresses(args, start, count, open_source):
+    dask = _dask()
+    from ccl.hd import AccountPublicKey
+
+    closers = []
+    try:
+        src = open_source(args, closers)
+        key = AccountPublicKey.from_bech32(src.account_xvk)
+    finally:
+        for close in closers:
+            close()
+    try:
+        manifest = dask.write_parquet_dataset(
+            key,
+            NETWORKS[args.network],
+            start,
+            count,
+            args.out,
+            scheduler=args.scheduler,
+            force=args.force,
+            role=ROLES[args.role],
+            kind=args.kind,
+            account=args.account or 0,
+            partition_size=args.partition_size,
+            threads=args.threads,
+        )
+    except (OSError, ValueError) as e:
+        raise CliError(f"--out {args.out}: {e}") from None
+    files = len(manifest.get("files", ()))
+    print(
+        f"ccl: wrote {count} rows to {args.out} ({files} Parquet files and manifest.json)",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def run_verify(args):
+    if not os.path.isdir(args.file):
+        raise UsageError(f"with --scheduler, FILE must be a dataset directory: {args.file}")
+    if args.account_key or getattr(args, "account_key_file", None) or args.mnemonic_stdin:
+        raise UsageError(
+            "verify --scheduler checks against libccl, which derives from the mnemonic: give "
+            "--mnemonic-file (its path is sent to the workers, never its contents)"
+        )
+    if not args.mnemonic_file:
+        raise UsageError("verify --scheduler needs --mnemonic-file")
+    dask = _dask()
+    try:
+        manifest = dask.read_manifest(args.file)
+    except (OSError, ValueError) as e:
+        raise CliError(f"{args.file}: {e}") from None
+    if NETWORKS[args.network] != manifest["network"]:
+        raise UsageError(
+            f"--network {args.network} contradicts the dataset's manifest (network "
+            f"{manifest['network']}): verify checks the dataset as it was written"
+        )
+    secret = dask.WorkerSecret(path=os.path.abspath(args.mnemonic_file))
+    try:
+        report = dask.verify_parquet_dataset(
+            args.file, secret, scheduler=args.scheduler, sample=None if args.all else args.sample
+        )
+    except (OSError, ValueError) as e:
+        raise CliError(f"{args.file}: {e}") from None
+    bad = report["mismatches"]
+    if bad:
+        first = bad[0]
+        raise CliError(
+            f"{args.file}: index {first['index']} differs from libccl "
+            f"({len(bad)} of {report['checked']} checked rows differ)"
+        )
+    print(f"ccl verify: {report['checked']} rows match libccl ({args.file})", file=sys.stderr)
+    return 0
