@@ -17,6 +17,16 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from harness.gate import load, write_baseline  # noqa: E402
+from harness.groups import all_ratios  # noqa: E402
+from harness.ratios import compute_all  # noqa: E402
+
+
+def with_current_ratios(results):
+    """The run's recorded ratios, plus any ratio the current definitions compute from its lines
+    that the run did not record (a ratio added since: baselined from the same runs)."""
+    ratios = compute_all(all_ratios(results), results.get("groups", {}))
+    ratios.update(results.get("ratios", {}))
+    return dict(results, ratios=ratios)
 
 
 def main(argv=None):
@@ -24,7 +34,7 @@ def main(argv=None):
     ap.add_argument("results", nargs="+")
     ap.add_argument("--write", metavar="BASELINE", help="rewrite this baseline file")
     args = ap.parse_args(argv)
-    runs = [load(p) for p in args.results]
+    runs = [with_current_ratios(load(p)) for p in args.results]
     if args.write:
         doc = write_baseline(runs, args.write)
     else:
