@@ -1,7 +1,12 @@
 """Measurement: a line (``Spec``) is one worker, one op and its parameters; ``interleave`` runs
 many lines round by round in a fresh random order, so that a noisy moment of the shared machine
 hits every contender alike; ratios are medians of per-round ratios (the two lines of a round ran
-close together, so a noise burst mostly cancels)."""
+close together, so a noise burst mostly cancels).
+
+Every sample has two clocks: wall time, and the worker process's CPU time (all its threads). A
+process preempted by the other jobs of a shared machine loses wall time, not CPU time, so the
+ratios of single-threaded lines compare CPU time (``clock="cpu"``); thread-scaling ratios, whose
+point is wall time, compare wall time."""
 
 import statistics
 import time
@@ -14,18 +19,22 @@ def median(xs):
     return statistics.median(xs) if xs else None
 
 
-def summarize(samples):
-    """samples: ns per unit, one per round."""
+def summarize(samples, cpu_samples=None):
+    """samples: wall ns per unit, one per round (cpu_samples: CPU ns per unit, the same rounds)."""
     if not samples:
         return None
     s = sorted(samples)
-    return {
+    out = {
         "median": median(s),
         "min": s[0],
         "max": s[-1],
         "rounds": len(s),
         "samples": [round(x, 3) for x in samples],
     }
+    if cpu_samples and len(cpu_samples) == len(samples):
+        out["cpu_median"] = median(cpu_samples)
+        out["cpu_samples"] = [round(x, 3) for x in cpu_samples]
+    return out
 
 
 class Spec:
@@ -35,15 +44,16 @@ class Spec:
         self.key, self.worker, self.op = key, worker, op
         self.params = dict(params or {})
         self.n, self.n0, self.target_s = n, n0, target_s
-        self.samples = []
+        self.samples, self.cpu_samples = [], []
         self.error = None
         self.prepared = False
 
     def run_once(self, n):
+        """(wall ns per unit, CPU ns per unit or None)."""
         p = dict(self.params)
         p["n"] = n
-        ns, units = self.worker.time(self.op, p)
-        return ns / units
+        ns, units, cpu = self.worker.time(self.op, p)
+        return ns / units, (cpu / units if cpu is not None else None)
 
     def prepare(self):
         """Warm up (untimed) and, if n is not fixed, calibrate it to about target_s per round."""
@@ -51,7 +61,7 @@ class Spec:
             if self.n is None:
                 n0 = self.n0 or 1000
                 self.run_once(max(1, n0 // 10))
-                est = self.run_once(n0)
+                est = self.run_once(n0)[0]
                 self.n = int(max(1, min(50_000_000, self.target_s * 1e9 / max(est, 1.0))))
             else:
                 self.run_once(self.n)  # warm-up at the real size (caches inputs, spins threads)
@@ -63,9 +73,13 @@ class Spec:
         if self.error:
             return
         try:
-            self.samples.append(self.run_once(self.n))
+            wall, cpu = self.run_once(self.n)
         except WorkerError as exc:
             self.error = str(exc)
+            return
+        self.samples.append(wall)
+        if cpu is not None:
+            self.cpu_samples.append(cpu)
 
     def fresh(self):
         """The same line (same worker, op and calibrated n) with no samples: a re-measurement."""
@@ -101,28 +115,33 @@ def interleave(specs, rounds, rng, label, blocks=None):
 
 
 def line_summary(spec):
-    d = summarize(spec.samples) or {}
+    d = summarize(spec.samples, spec.cpu_samples) or {}
     d["n_per_round"] = spec.n
     if spec.error:
         d["error"] = spec.error
     return d
 
 
-def med(lines, key):
+def med(lines, key, clock="wall"):
     d = lines.get(key) if lines else None
-    return d.get("median") if d else None
+    if not d:
+        return None
+    return d.get("cpu_median", d.get("median")) if clock == "cpu" else d.get("median")
 
 
-def pr(lines, ka, kb):
+def pr(lines, ka, kb, clock="wall"):
     """Ratio a/b of two lines: the median of the per-round ratios when both have one sample per
-    round, else the ratio of the medians."""
+    round, else the ratio of the medians. clock="cpu": of their CPU times, when both have them."""
     a, b = (lines or {}).get(ka), (lines or {}).get(kb)
     if not a or not b or a.get("median") is None or b.get("median") is None:
         return None
-    sa, sb = a.get("samples") or [], b.get("samples") or []
+    field = "samples"
+    if clock == "cpu" and a.get("cpu_samples") and b.get("cpu_samples"):
+        field = "cpu_samples"
+    sa, sb = a.get(field) or [], b.get(field) or []
     if sa and len(sa) == len(sb) and all(sb):
         return median([x / y for x, y in zip(sa, sb)])
-    return ratio(a["median"], b["median"])
+    return ratio(med(lines, ka, clock), med(lines, kb, clock))
 
 
 def ratio(a, b):

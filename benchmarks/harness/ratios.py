@@ -33,17 +33,26 @@ class Ratio:
     gate: bool = True  # False: context only (the machine, libccl's own scaling): never gated
     needs: Optional[str] = None  # a machine ratio that must show 2 cores for this one to count
     value_of: Optional[Callable] = field(default=None, repr=False)  # groups -> value
+    # "cpu": single-threaded lines, compared by CPU time (preemption does not inflate it);
+    # "wall": anything on 2 threads (the 2-thread ratios are about wall time)
+    clock: str = "cpu"
+
+    def __post_init__(self):
+        if self.needs:
+            self.clock = "wall"
 
     def compute(self, groups):
         if self.value_of is not None:
             return self.value_of(groups)
         a, b = _at(groups, self.num[:-1]), _at(groups, self.den[:-1])
         if self.num[:-1] == self.den[:-1]:
-            return pr(a, self.num[-1], self.den[-1])
-        return ratio(med(a, self.num[-1]), med(b, self.den[-1]))
+            return pr(a, self.num[-1], self.den[-1], self.clock)
+        return ratio(med(a, self.num[-1], self.clock), med(b, self.den[-1], self.clock))
 
     def record(self, value):
         r = {"value": value, "better": self.better, "desc": self.desc}
+        if self.value_of is None:
+            r["clock"] = self.clock
         if not self.gate:
             r["gate"] = False
         if self.needs:

@@ -87,8 +87,9 @@ class Worker:
         return self.request("check")["addresses"]
 
     def time(self, op, params):
+        """(wall ns, units, process CPU ns or None) of one timed run."""
         r = self.request("time", op=op, params=params)
-        return r["ns"], r["units"]
+        return r["ns"], r["units"], r.get("cpu_ns")
 
     def drop(self):
         try:

@@ -21,6 +21,7 @@ RATIOS = [
         _l("floor_blake2b_256"),
         _l("floor_t2"),
         gate=False,
+        clock="wall",
     ),
     machine_ratio(NAME, "lines"),
     Ratio(

@@ -51,6 +51,7 @@ RATIOS = [
         _l("floor"),
         _l("floor_t2"),
         gate=False,
+        clock="wall",
     ),
     machine_ratio(NAME, "lines"),
 ]

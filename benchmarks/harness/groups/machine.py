@@ -23,4 +23,5 @@ def machine_ratio(group, table):
         (group, table, "spin_t1"),
         (group, table, "spin_t2"),
         gate=False,
+        clock="wall",
     )

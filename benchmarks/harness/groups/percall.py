@@ -85,14 +85,15 @@ def report(results):
     if not pc:
         return []
     R = {k: v["value"] for k, v in results["ratios"].items()}
-    L = ["## Per-call overhead (median ns per call)\n"]
+    L = ["## Per-call overhead (median CPU ns per call; the ratios compare CPU time)\n"]
     L.append("| call | C floor | ctypes | ours | ours / floor | ctypes / ours |")
     L.append("|---|---:|---:|---:|---:|---:|")
     for op in OPS:
         d = pc.get(op, {})
+        cpu = [fmt_ns(med(d, name, "cpu")) for name in CONTENDERS]
         L.append(
-            f"| {API_NAME[op]} | {fmt_ns(med(d, 'floor'))} | {fmt_ns(med(d, 'ctypes'))} | "
-            f"{fmt_ns(med(d, 'ours'))} | {fmt_x(R.get(f'percall.{op}.ours_over_floor'))} | "
+            f"| {API_NAME[op]} | {' | '.join(cpu)} | "
+            f"{fmt_x(R.get(f'percall.{op}.ours_over_floor'))} | "
             f"{fmt_x(R.get(f'percall.{op}.ctypes_over_ours'))} |"
         )
     L.append("")
