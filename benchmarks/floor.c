@@ -275,8 +275,9 @@ static void serve(void) {
                 continue;
             }
             long long ns = run(OPS[k].fn, n);
-            printf("{\"op\":\"%s\",\"n\":%ld,\"ns\":%lld,\"cpu_ns\":%lld,\"units\":%ld,\"rc\":%d}\n",
-                   op, n, ns, run_cpu_spent, n, last_rc);
+            printf(
+                "{\"op\":\"%s\",\"n\":%ld,\"ns\":%lld,\"cpu_ns\":%lld,\"units\":%ld,\"rc\":%d}\n",
+                op, n, ns, run_cpu_spent, n, last_rc);
         } else {
             printf("{\"error\":\"bad command\"}\n");
         }
