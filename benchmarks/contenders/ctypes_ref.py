@@ -4,6 +4,7 @@ It imports as `ccl` too, so it runs only in the harness venv, never next to this
 (run.py starts it without PYTHONPATH). Modes: serve (default), check, info, ops.
 """
 
+import importlib.util
 import os
 import sys
 
@@ -17,7 +18,7 @@ class CtypesRef(LibContender):
         import ccl
         from ccl import CclLib, Network
 
-        if not hasattr(ccl, "_ffi"):
+        if importlib.util.find_spec("ccl._core") is not None:  # this project: compiled core
             raise RuntimeError(f"`ccl` here is not the ctypes wrapper ({ccl.__file__})")
         self.ccl = ccl
         super().__init__(CclLib(), Network.MAINNET)

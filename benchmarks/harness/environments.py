@@ -47,11 +47,8 @@ def find_ours():
         )
     info = json.loads(r.stdout)
     pkg = os.path.dirname(info["file"])
-    if os.path.exists(os.path.join(pkg, "_ffi.py")):
-        sys.exit(
-            f"run.py: `ccl` in this interpreter is the ctypes wrapper ({pkg}), not this "
-            "project. Use a venv without cardano-client-lib."
-        )
+    # the probe imported ccl._core: the ctypes wrapper (which also imports as ccl, and whose
+    # ccl._ffi this project now mirrors for drop-in code) has no compiled core
     # make sure the worker imports the same package, whatever its cwd
     parent = os.path.dirname(pkg)
     env["PYTHONPATH"] = os.pathsep.join(
