@@ -13,8 +13,10 @@ from .external import External as External
 BUILTIN = [percall, derive, batch, hd, memory]
 
 # External scripts, each a group: External(name, script relative to benchmarks/, quick_args,
-# full_args, timeout). Example (wired in by the integrator when the script lands):
-#   External("hd_v2", "hd_v2.py", quick_args=["--quick"], timeout=600),
+# full_args, timeout, ratios). Example (for the integrator to wire in; then spread.py):
+#   External("hd_v2", "hd_v2.py", quick_args=["--count", "5000", "--rounds", "3"],
+#            ratios={"v2_watch_1t_over_sodium": ("ratio_v2_watch_1t", "lower",
+#                                                 "HD v2 per address / libsodium child")}),
 EXTERNAL = []
 
 

@@ -1,6 +1,6 @@
 """A group measured by a separate script (e.g. benchmarks/hd_v2.py): the harness runs it in a
 fresh process with this project's ``ccl`` importable, and the script prints one JSON object on
-its last stdout line:
+stdout (the whole of it, or its last line):
 
     {"ratios": {"t2_over_t1": {"value": 1.93, "better": "higher", "desc": "...",
                                "gate": true, "needs": null}, ...},
@@ -11,6 +11,11 @@ ones once baselined; "gate": false makes it context only); everything else is ke
 data and shown in results.md. When a ratio looks worse, the script is run again (the
 confirmation step), so a script should measure its own lines side by side and report ratios, not
 absolute times. A script that fails is reported as the group's error; the run goes on.
+
+A script with its own flat output (e.g. hd_v2.py's ``{"ratio_v2_watch_1t": 0.35, ...}``) needs no
+change: ``ratios={"v2_watch_1t_over_sodium": ("ratio_v2_watch_1t", "lower", "what it is")}``
+(optionally a 4th element: extra fields such as {"gate": False} or {"needs": "..."}) names its
+ratios from its top-level fields.
 """
 
 import json
@@ -24,12 +29,29 @@ from ..log import log
 from ..ratios import Ratio
 
 
+def _json_object(text):
+    """The JSON object a script printed: its whole stdout, its last line, or everything from the
+    last line that starts with "{" (an indented object after other output)."""
+    lines = text.strip().splitlines() or [""]
+    starts = [i for i, line in enumerate(lines) if line.startswith("{")]
+    tails = ["\n".join(lines[i:]) for i in reversed(starts)]
+    for candidate in [text, lines[-1], *tails]:
+        try:
+            data = json.loads(candidate)
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            return data
+    return None
+
+
 class External:
-    def __init__(self, name, script, quick_args=(), full_args=(), timeout=600):
+    def __init__(self, name, script, quick_args=(), full_args=(), timeout=600, ratios=None):
         self.NAME = name
         self.script = script
         self.quick_args, self.full_args = list(quick_args), list(full_args)
         self.timeout = timeout
+        self.ratio_fields = dict(ratios or {})
 
     def RATIOS(self, results):
         g = ((results or {}).get("groups") or {}).get(self.NAME) or {}
@@ -75,11 +97,16 @@ class External:
         log(f"{self.NAME}: {self.script} exit {r.returncode} ({time.monotonic() - t0:.1f} s)")
         if r.returncode != 0:
             return {"error": f"exit {r.returncode}: {r.stderr.strip()[-500:]}"}
-        try:
-            data = json.loads(r.stdout.strip().splitlines()[-1])
-        except (IndexError, ValueError) as exc:
-            return {"error": f"last stdout line is not JSON: {exc}"}
-        return data if isinstance(data, dict) else {"error": "the JSON is not an object"}
+        data = _json_object(r.stdout)
+        if data is None:
+            return {"error": "neither stdout nor its last line is a JSON object"}
+        for key, spec in self.ratio_fields.items():
+            field, better, desc = spec[:3]
+            if isinstance(data.get(field), (int, float)):
+                ratio = {"value": data[field], "better": better, "desc": desc}
+                ratio.update(spec[3] if len(spec) > 3 else {})
+                data.setdefault("ratios", {})[key] = ratio
+        return data
 
     def report(self, results):
         g = results["groups"].get(self.NAME)
