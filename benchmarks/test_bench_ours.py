@@ -8,6 +8,7 @@ and the peers (and the targets and the regression gate) is benchmarks/run.py. In
 correctness checks come from contenders/_common.py, the same as run.py's.
 """
 
+import importlib.util
 import os
 import sys
 
@@ -18,7 +19,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "con
 import _common as C
 
 ccl = pytest.importorskip("ccl", reason="ccl not importable: pip install . (or PYTHONPATH=src)")
-if hasattr(ccl, "_ffi"):
+if importlib.util.find_spec("ccl._core") is None:  # the ctypes wrapper has no compiled core
     pytest.skip("`ccl` here is the ctypes wrapper, not this project", allow_module_level=True)
 
 try:

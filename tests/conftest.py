@@ -1,11 +1,16 @@
+"""Fixtures shared by the test modules, built on each other: one libccl handle for the session,
+the accounts libccl derives from the fixed phrases, a transaction built from them, the mixed-call
+data of the thread and lifecycle tests, the secrets of the hygiene tests, a local HTTP server and
+the reference wrapper's interpreter. The helpers behind them are in tests/support/."""
+
 import os
 import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from fixtures import MNEMONIC_12, MNEMONIC_24
+from fixtures import MNEMONIC_12, MNEMONIC_24, RFC8032_PK, RFC8032_SK
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +44,65 @@ def built_tx(lib, accounts):
         utxos_for(sender["base_address"]),
         PROTOCOL_PARAMS,
     )
+
+
+@pytest.fixture(scope="session")
+def mix_data(accounts, built_tx):
+    """Inputs of the mixed-call workload of the thread and lifecycle tests: every address of
+    both accounts, an RFC 8032 key pair and the built transaction."""
+    addrs = [
+        a[k]
+        for a in accounts
+        for k in ("base_address", "enterprise_address", "stake_address", "change_address")
+    ]
+    return {"addrs": addrs, "sk": RFC8032_SK, "pk": RFC8032_PK, "tx": built_tx["tx_cbor"]}
+
+
+@pytest.fixture(scope="session")
+def secrets(lib):
+    """A known phrase and every secret derived from it (support/secrets.py)."""
+    from support.secrets import derive_secrets
+
+    return derive_secrets(lib)
+
+
+@pytest.fixture(scope="module")
+def flib():
+    """The fuzz's own handle (one per fuzz module), with the fuzz seeds (support/fuzz.py) drawn
+    from libccl before the first case."""
+    from support.fuzz import seeds
+
+    from ccl import CclLib
+
+    handle = CclLib()
+    seeds()
+    yield handle
+    handle.close()
+
+
+@pytest.fixture
+def local_server():
+    """A fresh local HTTP server (support/http.py) for one test."""
+    from support.http import serving
+
+    with serving() as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def hostile_server():
+    """One local HTTP server per module that answers every request with whatever the test set
+    last (``answer_everything``): the fuzz's hostile server."""
+    from support.http import serving
+
+    with serving() as srv:
+        srv.answer_everything(200, b"[]")
+        yield srv
+
+
+@pytest.fixture(scope="session")
+def reference_python():
+    """The reference ctypes wrapper's interpreter (support/reference.py; created once)."""
+    from support.reference import reference_python as make
+
+    return make()

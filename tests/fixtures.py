@@ -1,5 +1,7 @@
-"""Shared test data. Nothing here is an expected output: only inputs (and inputs derived from
-libccl at run time by the tests themselves)."""
+"""Shared test data, used by the tests and the benchmarks alike (benchmarks/contenders/_common.py
+imports it: standard library only, so that every interpreter the benchmarks use can). Nothing here
+is an expected output: only inputs (and inputs derived from libccl at run time by the tests
+themselves)."""
 
 # BIP-39 test vector phrases (public, from the BIP-39 reference vectors): not secrets, but the
 # tests treat them as secrets when scanning messages.
@@ -13,6 +15,10 @@ MNEMONIC_15 = (
     "letter advice cage absurd amount doctor acoustic avoid letter advice cage absurd "
     "amount doctor acoustic bless"
 )
+
+# RFC 8032 test vector 1 (public test data): an Ed25519 secret seed and its public key.
+RFC8032_SK = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
+RFC8032_PK = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
 
 # Minimal protocol parameters in the CCL ProtocolParams shape.
 PROTOCOL_PARAMS = {

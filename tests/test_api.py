@@ -9,16 +9,14 @@ from fixtures import (
     MNEMONIC_15,
     MNEMONIC_24,
     PROTOCOL_PARAMS,
+    RFC8032_PK,
+    RFC8032_SK,
     payment_plan,
     payment_plan_yaml,
     utxos_for,
 )
 
 from ccl import CclError, CclLib, Network
-
-# RFC 8032 test vector 1 (public test data): secret seed and its public key.
-RFC8032_SK = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"
-RFC8032_PK = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
 
 
 def test_version_and_constants(lib):
@@ -338,7 +336,7 @@ def test_script(lib):
 def test_version_check_and_skip():
     # A binding/library version skew fails fast on the first CclLib of the process, unless
     # CCL_SKIP_VERSION_CHECK is set (as with the reference wrapper).
-    from test_concurrency import run_child
+    from support.children import run_child
 
     code = """
         import ccl._core as core

@@ -4,53 +4,15 @@ Each scenario that could abort or hang the interpreter runs in a child Python pr
 GraalVM abort shows up as a failed test instead of killing the test run.
 """
 
-import os
-import subprocess
-import sys
-import tempfile
-import textwrap
 import threading
+import time
 
 import pytest
+from support.children import child, child_program, run_child
 
 from ccl import CclClosedError, CclLib
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def child(code, timeout=180, env=None, stdin=None):
-    """Runs code as a script in a fresh interpreter (a file, so that spawn-based multiprocessing
-    can re-import it); returns CompletedProcess (text). A hang is killed after ``timeout`` and
-    reported as a failure with whatever output there was."""
-    full_env = dict(os.environ, **(env or {}))
-    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [HERE, full_env.get("PYTHONPATH")]))
-    with tempfile.TemporaryDirectory() as tmp:
-        script = os.path.join(tmp, "child.py")
-        with open(script, "w") as f:
-            f.write(textwrap.dedent(code))
-        try:
-            return subprocess.run(
-                [sys.executable, script],
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                env=full_env,
-                input=stdin,
-            )
-        except subprocess.TimeoutExpired as e:
-            pytest.fail(
-                f"child hung for more than {timeout} s\nstdout:\n{e.stdout}\n"
-                f"stderr:\n{(e.stderr or '')[-3000:]}"
-            )
-
-
-def run_child(code, timeout=180, env=None):
-    """child(), returning its stdout; fails on a crash, hang or non-zero exit."""
-    proc = child(code, timeout, env)
-    assert proc.returncode == 0, (
-        f"child exited {proc.returncode}\n{proc.stdout}\n{proc.stderr[-3000:]}"
-    )
-    return proc.stdout
+__all__ = ["child", "run_child"]  # older imports of these helpers from here keep working
 
 
 def test_fork_while_threads_are_inside_libccl():
@@ -58,6 +20,7 @@ def test_fork_while_threads_are_inside_libccl():
         import os, threading, time
         from ccl import CclLib
         from fixtures import MNEMONIC_24
+        from support.forking import wait
         lib = CclLib()
         expected = lib.wallet.get_address(MNEMONIC_24, 0, 0)
         stop = threading.Event()
@@ -77,16 +40,7 @@ def test_fork_while_threads_are_inside_libccl():
                     os._exit(0 if a == b == expected else 3)
                 except BaseException:
                     os._exit(4)
-            deadline = time.time() + 60
-            while True:
-                p, status = os.waitpid(pid, os.WNOHANG)
-                if p:
-                    break
-                if time.time() > deadline:
-                    os.kill(pid, 9); os.waitpid(pid, 0); status = -1
-                    break
-                time.sleep(0.01)
-            ok += status == 0
+            ok += wait(pid, 60) == 0
         stop.set()
         for t in ts: t.join()
         print("children ok", ok)
@@ -99,7 +53,7 @@ def test_short_lived_threads_are_detached():
     # heap effect, not a leak); the second wave must then add almost nothing. Without the
     # thread-exit detach each thread leaks its IsolateThread (~2.5 KB: +48 MB for 20,000).
     out = run_child("""
-        import threading, ccl
+        import threading, time, ccl
         from ccl import CclLib
         lib = CclLib()
         def rss():
@@ -115,7 +69,6 @@ def test_short_lived_threads_are_detached():
         wave(20000)
         growth = rss() - before
         # join() returns before the OS thread has finished exiting (and run its detach hook).
-        import time
         deadline = time.monotonic() + 5
         while ccl._core._runtime_info()["attached_threads"] > 1 and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -144,8 +97,6 @@ def test_close_racing_busy_threads():
     for t in threads:
         t.start()
     go.set()
-    import time
-
     time.sleep(0.2)
     handle.close()
     for t in threads:
@@ -189,19 +140,6 @@ def test_isolate_heap_option_is_honoured():
 
 @pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
 def test_multiprocessing_start_methods(method):
-    out = run_child(
-        f"""
-        import multiprocessing as mp
-        from ccl import CclLib
-        def work(k):
-            return CclLib().crypto.blake2b_256(format(k, "02x"))
-        if __name__ == "__main__":
-            lib = CclLib()
-            expected = [lib.crypto.blake2b_256(format(k, "02x")) for k in range(8)]
-            with mp.get_context("{method}").Pool(2) as pool:
-                got = pool.map(work, range(8))
-            print("same", got == expected)
-    """,
-        timeout=300,
-    )
-    assert "same True" in out
+    proc = child_program("mp_start_methods.py", timeout=300, method=method)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "same True" in proc.stdout

@@ -6,32 +6,11 @@ import json
 import os
 import subprocess
 import sys
-import venv
+
+from support.reference import REF, reference_python
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REF = "cardano-client-lib==0.1.0rc6"
-
-
-def reference_python(extra=()):
-    """The reference wrapper in its own cached venv (both import as ``ccl``), plus ``extra``
-    packages (a separate venv per set, so one test's needs never change another's)."""
-    name = f"ref-py{sys.version_info[0]}{sys.version_info[1]}"
-    if extra:
-        name += "-" + "-".join(sorted(extra))
-    root = os.path.join(
-        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "ccl-tests", name
-    )
-    py = os.path.join(root, "bin", "python")
-    marker = os.path.join(root, ".ok")
-    if not os.path.exists(marker):
-        venv.create(root, with_pip=True, clear=True)
-        subprocess.run(
-            [py, "-m", "pip", "install", "-q", "--disable-pip-version-check", REF, *extra],
-            check=True,
-            timeout=900,
-        )
-        open(marker, "w").close()
-    return py
+__all__ = ["REF", "reference_python"]  # older imports of the helper from here keep working
 
 
 def run(python):
@@ -48,9 +27,9 @@ def run(python):
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def test_same_results_as_the_reference_wrapper():
+def test_same_results_as_the_reference_wrapper(reference_python):
     ours = run(sys.executable)
-    theirs = run(reference_python())
+    theirs = run(reference_python)
     assert set(ours) == set(theirs)
     differ = {k: (ours[k], theirs[k]) for k in ours if ours[k] != theirs[k]}
     # Deliberate difference: the reference wrapper tore its isolate down on close and then

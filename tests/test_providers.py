@@ -1,10 +1,6 @@
 """Providers and evaluators against a real HTTP server on 127.0.0.1 serving recorded
 Blockfrost/Yaci-shaped responses (no mock of the HTTP client), and build_with through libccl."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 from fixtures import PROTOCOL_PARAMS, payment_plan, utxos_for
 
@@ -12,57 +8,10 @@ from ccl import BlockfrostEvaluator, BlockfrostProvider, ProviderError, YaciProv
 from ccl.providers import parse_evaluation
 
 
-class ChainServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, routes):
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.routes = routes  # (method, path) -> (status, body or callable(request) -> body)
-        self.requests = []
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def _serve(self, method):
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        self.server.requests.append(
-            (method, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
-        )
-        status, payload = self.server.routes.get((method, self.path), (404, {"error": "not found"}))
-        if callable(payload):
-            payload = payload(body)
-        if status == "hang":
-            threading.Event().wait(5)
-            status = 200
-        raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
-
-    def do_GET(self):
-        self._serve("GET")
-
-    def do_POST(self):
-        self._serve("POST")
-
-
 @pytest.fixture
-def server():
-    srv = ChainServer({})
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+def server(local_server):
+    """The local HTTP server (support/http.py) with routes set per test; 404 elsewhere."""
+    return local_server
 
 
 def blockfrost_utxo(k):

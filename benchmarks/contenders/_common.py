@@ -1,12 +1,14 @@
 """Shared by every contender worker: the fixed inputs and the worker protocol.
 
-Imports nothing but the standard library: workers run in different interpreters/venvs
+Imports nothing but the standard library (and tests/fixtures.py, which is standard library only):
+workers run in different interpreters/venvs
 (ours in the project's interpreter, the ctypes wrapper and the peers in a harness venv).
 
 Protocol (``serve``): one JSON request per stdin line, one JSON response per stdout line.
     {"cmd": "info"}                              -> {"ok": true, "info": {...versions...}}
     {"cmd": "check"}                             -> {"ok": true, "addresses": {name: first address}}
-    {"cmd": "time", "op": NAME, "params": {...}} -> {"ok": true, "ns": total_ns, "units": units}
+    {"cmd": "time", "op": NAME, "params": {...}} -> {"ok": true, "ns": wall_ns, "cpu_ns": cpu_ns,
+                                                     "units": units}
     {"cmd": "quit"}
 Any failure -> {"ok": false, "error": "..."}. A worker's real stdout is kept for the protocol;
 fd 1 is pointed at stderr so that whatever a native library prints cannot corrupt it.
@@ -19,52 +21,32 @@ import sys
 import time
 import traceback
 
+# The inputs shared with the test suite (PROTOCOL_PARAMS, UTXO and plan shapes): one module,
+# tests/fixtures.py, standard library only, so that every worker's interpreter can import it.
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
+import fixtures
+
 # ---------------------------------------------------------------------------------------------
 # Fixtures: one fixed mnemonic, its first base address (account 0, index 0, mainnet) as libccl
 # derives it, and the inputs of the per-call group. The expected address was produced by libccl
 # and is confirmed by the correctness gate against every contender on every run.
 
 MNEMONIC = "test walk nut penalty hip pave soap entry language right filter choice"
-EXPECTED_FIRST_ADDRESS = "addr1qx2fxv2umyhttkxyxp8x0dlpdt3k6cwng5pxj3jhsydzer3jcu5d8ps7zex2k2xt3uqxgjqnnj83ws8lhrn648jjxtwqfjkjv7"
+EXPECTED_FIRST_ADDRESS = (
+    "addr1qx2fxv2umyhttkxyxp8x0dlpdt3k6cwng5pxj3jhsydzer3jcu5d8ps7zex2k2xt3uqxgjqnnj83ws8lhrn648jjxtwq"
+    "fjkjv7"
+)
 # index 1 of the same wallet: the receiver of the quicktx plan
-RECEIVER_ADDRESS = "addr1qx7svwszky8gcmhrfza7a89z9u0dfzd3l7h23sqlc5yml7ejcu5d8ps7zex2k2xt3uqxgjqnnj83ws8lhrn648jjxtwqmk7v0s"
+RECEIVER_ADDRESS = (
+    "addr1qx7svwszky8gcmhrfza7a89z9u0dfzd3l7h23sqlc5yml7ejcu5d8ps7zex2k2xt3uqxgjqnnj83ws8lhrn648jjxtwq"
+    "mk7v0s"
+)
 NETWORK_MAINNET = 0  # CCL ordinal
 BLAKE_HEX = bytes(range(32)).hex()  # 32-byte input
 
-PROTOCOL_PARAMS = {
-    "min_fee_a": 44,
-    "min_fee_b": 155381,
-    "max_tx_size": 16384,
-    "key_deposit": "2000000",
-    "pool_deposit": "500000000",
-    "coins_per_utxo_size": "4310",
-    "max_val_size": "5000",
-    "max_tx_ex_mem": "10000000",
-    "max_tx_ex_steps": "10000000000",
-    "price_mem": 0.0577,
-    "price_step": 0.0000721,
-    "collateral_percent": 150,
-    "max_collateral_inputs": 3,
-}
-UTXOS = [
-    {
-        "tx_hash": "a" * 64,
-        "output_index": 0,
-        "address": EXPECTED_FIRST_ADDRESS,
-        "amount": [{"unit": "lovelace", "quantity": "100000000"}],
-    }
-]
-TXPLAN_YAML = f"""version: 1.0
-transaction:
-  - tx:
-      from: {EXPECTED_FIRST_ADDRESS}
-      intents:
-        - type: payment
-          address: {RECEIVER_ADDRESS}
-          amounts:
-            - unit: lovelace
-              quantity: "5000000"
-"""
+PROTOCOL_PARAMS = fixtures.PROTOCOL_PARAMS
+UTXOS = fixtures.utxos_for(EXPECTED_FIRST_ADDRESS)
+TXPLAN_YAML = fixtures.payment_plan_yaml(EXPECTED_FIRST_ADDRESS, RECEIVER_ADDRESS)
 # An unsigned payment built by libccl's quicktx from the plan above (input for tx.hash).
 TX_CBOR = (
     "84a300d9010281825820aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa0001828258"
@@ -214,13 +196,17 @@ def serve(worker):
                 if disable:
                     gc.disable()
                 try:
-                    t0 = time.perf_counter_ns()
+                    # wall time, and the process's CPU time (every thread): the harness
+                    # compares single-threaded lines by CPU time, which preemption on a shared
+                    # machine does not inflate
+                    c0, t0 = time.process_time_ns(), time.perf_counter_ns()
                     units = run()
                     ns = time.perf_counter_ns() - t0
+                    cpu_ns = time.process_time_ns() - c0
                 finally:
                     if disable:
                         gc.enable()
-                reply({"ok": True, "ns": ns, "units": units})
+                reply({"ok": True, "ns": ns, "cpu_ns": cpu_ns, "units": units})
             elif cmd == "drop":
                 cache.clear()
                 gc.collect()

@@ -1,8 +1,5 @@
-"""Contender worker: cometa (PyPI biglup-cometa; libcardano-c through cffi) address derivation.
-
-Rate = base addresses per second from a cached account public key (external chain node and stake
-credential derived once, outside the timing); each address: soft derivation, key hash, base
-address from credentials, bech32. Modes: serve (default), check, info, ops.
+"""Contender worker: cometa (PyPI biglup-cometa; libcardano-c through cffi) address derivation
+(see _base.PeerContender for what is timed). Modes: serve (default), check, info, ops.
 """
 
 import os
@@ -10,18 +7,17 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _common as C
+from _base import PeerContender
 
 
-class CometaPeer:
+class CometaPeer(PeerContender):
     def __init__(self):
         import cometa
 
         self.c = cometa
-        self._ext = None
-        self._stake = None
-        self.ops = {"peer_addresses": self._rate, "peer_first_address": self._first_timed}
+        super().__init__()
 
-    def _account(self, mnemonic):
+    def account(self, mnemonic):
         c = self.c
         entropy = c.mnemonic_to_entropy(mnemonic.split())
         root = c.Bip32PrivateKey.from_bip39_entropy(b"", entropy)
@@ -30,38 +26,10 @@ class CometaPeer:
         stake = c.Credential.from_key_hash(acct.derive([2, 0]).to_ed25519_key().to_hash())
         return ext, stake
 
-    def _cached(self):
-        if self._ext is None:
-            self._ext, self._stake = self._account(C.MNEMONIC)
-        return self._ext, self._stake
-
-    def _address(self, ext, stake, i):
+    def address(self, ext, stake, i):
         c = self.c
         pay = c.Credential.from_key_hash(ext.derive([i]).to_ed25519_key().to_hash())
         return c.BaseAddress.from_credentials(c.NetworkId.MAINNET, pay, stake).to_bech32()
-
-    def first_address(self):
-        ext, stake = self._account(C.MNEMONIC)
-        return self._address(ext, stake, 0)
-
-    def _rate(self, n, start=0):
-        ext, stake = self._cached()
-        addr = self._address
-
-        def run():
-            for i in range(start, start + n):
-                addr(ext, stake, i)
-            return n
-
-        return run
-
-    def _first_timed(self, n):
-        def run():
-            for _ in range(n):
-                self.first_address()
-            return n
-
-        return run
 
     def info(self):
         return {
@@ -70,9 +38,6 @@ class CometaPeer:
             "cffi_version": C.dist_version("cffi"),
             "python": sys.version.split()[0],
         }
-
-    def check(self):
-        return {"address": C.safe(self.first_address)}
 
 
 if __name__ == "__main__":

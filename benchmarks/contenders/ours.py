@@ -12,6 +12,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _common as C
+from _base import LibContender
 
 
 def _hd():
@@ -32,50 +33,26 @@ def _first(addrs):
     return list(addrs)[0]
 
 
-class Ours:
+class Ours(LibContender):
     def __init__(self):
         import ccl
         from ccl import CclLib, Network
 
         self.ccl = ccl
-        self.lib = CclLib()
-        self.net = Network.MAINNET
+        super().__init__(CclLib(), Network.MAINNET)
         self.hd, self.hd_error = _hd()
         self._pub = None
         self._key = None
         self._items = {}
-        lib, M = self.lib, C.MNEMONIC
-        self.ops = {
-            "version": lambda n: C.loop0(lib.version, n),
-            "blake2b_256": lambda n: C.loop1(lib.crypto.blake2b_256, C.BLAKE_HEX, n),
-            "address_validate": lambda n: C.loop1(
-                lib.address.validate, C.EXPECTED_FIRST_ADDRESS, n
-            ),
-            "address_info": lambda n: C.loop1(lib.address.info, C.EXPECTED_FIRST_ADDRESS, n),
-            "validate_mnemonic": lambda n: C.loop1(lib.crypto.validate_mnemonic, M, n),
-            "tx_hash": lambda n: C.loop1(lib.tx.hash, C.TX_CBOR, n),
-            "quicktx_build": lambda n: C.loop3(
-                lib.quicktx.build, C.TXPLAN_YAML, C.UTXOS, C.PROTOCOL_PARAMS, n
-            ),
-            "wallet_get_address": self._get_address,
-            "get_addresses": self._get_addresses,
-            "blake2b_256_many": self._blake_many,
-        }
+        self.ops.update(
+            get_addresses=self._get_addresses,
+            blake2b_256_many=self._blake_many,
+        )
         if self.hd is not None:
             self.ops["hd_addresses"] = self._hd_addresses
             self.ops["hd_first_address"] = self._hd_first
 
     # --- ops -------------------------------------------------------------------------------
-    def _get_address(self, n):
-        f, M, net = self.lib.wallet.get_address, C.MNEMONIC, self.net
-
-        def run():
-            for i in range(n):
-                f(M, net, i)
-            return n
-
-        return run
-
     def _get_addresses(self, n, threads):
         f, M, net = self.lib.wallet.get_addresses, C.MNEMONIC, self.net
 
@@ -150,15 +127,8 @@ class Ours:
 
     def check(self):
         lib = self.lib
-        out = {
-            "blake2b_256": C.safe(lambda: lib.crypto.blake2b_256(C.BLAKE_HEX)),
-            "blake2b_256_many": C.safe(lambda: lib.crypto.blake2b_256_many([C.BLAKE_HEX])[0]),
-            "tx_hash": C.safe(lambda: lib.tx.hash(C.TX_CBOR)),
-            "quicktx_build": C.safe(
-                lambda: lib.quicktx.build(C.TXPLAN_YAML, C.UTXOS, C.PROTOCOL_PARAMS)["tx_hash"]
-            ),
-        }
-        out["wallet_get_address"] = C.safe(lambda: lib.wallet.get_address(C.MNEMONIC, self.net, 0))
+        out = super().check()
+        out["blake2b_256_many"] = C.safe(lambda: lib.crypto.blake2b_256_many([C.BLAKE_HEX])[0])
         out["get_addresses"] = C.safe(
             lambda: lib.wallet.get_addresses(C.MNEMONIC, self.net, [0], threads=1)[0]
         )
