@@ -13,7 +13,7 @@
 #                     cardano-client-lib wheel, as a normal build does)
 #   SANITIZE_DIR      work directory (default: a new /tmp/ccl-sanitize.XXXXXX, removed at the end)
 #   SANITIZE_KEEP=1   keep the work directory (venv, logs) for a second look
-#   CCL_FUZZ_EXAMPLES fuzz cases for tests/test_fuzz.py (default here: 3000)
+#   CCL_FUZZ_EXAMPLES fuzz cases for tests/test_fuzz_*.py (default here: 3000)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
@@ -99,7 +99,7 @@ else
   # memory make RSS meaningless) and the reproducer of a known crash in ccl's own code (a strict
   # xfail in the normal run; under ASan its intended crash would leave a report behind).
   set -- tests/test_hd.py tests/test_batch.py tests/test_inputs.py tests/test_api.py \
-    tests/test_cli.py tests/test_fuzz.py tests/test_concurrency.py tests/test_reliability.py \
+    tests/test_cli.py tests/test_fuzz_*.py tests/test_concurrency.py tests/test_reliability_*.py \
     tests/test_cbor_guard.py tests/test_curve.py \
     -k "not short_lived_threads_are_detached and not rss and not 100k_short_lived and not many_daemon_batch_owners"
 fi

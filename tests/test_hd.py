@@ -40,8 +40,8 @@ KNOWN_MAINNET_0_5 = {
     "339pz5fa5th908quhhrss6qe3n4",
 }
 KNOWN_PREPROD_MAX_MAX = {
-    "base_address": "addr_test1qzthzuvfhcjcxhjx5gaynsm6hsd3mapyrfcsnhrmy70m4n44xrg8h5w4uqyawlmtgjzhn"
-    "v2g83dwnm3ajp0p0t3e4j4qscrsg0",
+    "base_address": "addr_test1qzthzuvfhcjcxhjx5gaynsm6hsd3mapyrfcsnhrmy70m4n44xrg8h5w4uqyawlmtgjz"
+    "hnv2g83dwnm3ajp0p0t3e4j4qscrsg0",
     "enterprise_address": "addr_test1vzthzuvfhcjcxhjx5gaynsm6hsd3mapyrfcsnhrmy70m4ns5q2jl8",
     "stake_address": "stake_test1uz6np5rm6827qzwh0a45fptek9yrckhfac7eqhsh4cu6e2sgl55ev",
     "change_address": "addr_test1qpzn33ua78r2aq2l9mrd6m9x5vemutpsa5av4zj9fvkhv5d4xrg8h5w4uqyawlmtgj"

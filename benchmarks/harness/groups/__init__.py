@@ -17,7 +17,37 @@ BUILTIN = [percall, derive, batch, hd, memory]
 #   External("hd_v2", "hd_v2.py", quick_args=["--count", "5000", "--rounds", "3"],
 #            ratios={"v2_watch_1t_over_sodium": ("ratio_v2_watch_1t", "lower",
 #                                                 "HD v2 per address / libsodium child")}),
-EXTERNAL = []
+EXTERNAL = [
+    # HD engine v2 (#13): its per-address cost against one libsodium public-API child, measured
+    # side by side by the script; 2-thread speedups need a machine that gives two cores.
+    External(
+        "hd_v2",
+        "hd_v2.py",
+        quick_args=["--count", "5000", "--rounds", "3"],
+        full_args=["--count", "20000", "--rounds", "7"],
+        timeout=900,
+        ratios={
+            "v2_watch_1t_over_sodium": ("ratio_v2_watch_1t", "lower",
+                                        "v2 watch-only address / libsodium child, 1 thread"),
+            "v2_private_1t_over_sodium": ("ratio_v2_private_1t", "lower",
+                                          "v2 private-path address / libsodium child, 1 thread"),
+            "v1_watch_1t_over_sodium": ("ratio_v1_watch_1t", "lower",
+                                        "v1 watch-only address / libsodium child (context)",
+                                        {"gate": False}),
+            "v2_watch_t2_speedup": ("speedup_2t_v2_watch", "higher",
+                                    "v2 watch-only, 2 threads / 1", {"gate": False}),
+        },
+    ),
+    # ccl.dask (#16) on a 2-worker LocalCluster against one process on 2 threads; its ratios are
+    # nested (addresses.ratio, map_batch.scaling) and shown as the group's data.
+    External(
+        "dask",
+        "bench_dask.py",
+        quick_args=["--count", "1000000", "--indices", "40"],
+        full_args=["--count", "10000000"],
+        timeout=1800,
+    ),
+]  # fmt: skip
 
 
 def all_groups():
