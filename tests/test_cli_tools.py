@@ -577,3 +577,54 @@ def test_verify_reports_the_first_bad_line(tmp_path, xvk):
     )
     assert bad.returncode == 1
     assert "line 1201:" in bad.stderr and "1 more rows differ" in bad.stderr
+
+
+def test_account_key_imported_from_acct_xsk_keeps_the_private_key(lib):
+    """AccountKey.from_bech32/from_bytes: the same key as from the mnemonic (pycardano builds the
+    acct_xsk; libccl checks the addresses), private paths included."""
+    from ccl.hd import AccountKey
+
+    xsk, raw = _xsk(MNEMONIC_12, 3)
+    with AccountKey.from_mnemonic(MNEMONIC_12, 3) as ref:
+        want_pub = ref.public_key()
+        want = ref.addresses(Network.PREPROD, 0, 50, role=1)
+        want_stake = ref.stake_address(Network.PREPROD)
+    for key in (
+        AccountKey.from_bech32(xsk, 3),
+        AccountKey.from_bytes(raw),
+        AccountKey.from_bytes(bytearray(raw)),
+    ):
+        with key:
+            assert key.public_key() == want_pub
+            assert key.addresses(Network.PREPROD, 0, 50, role=1) == want
+            assert key.stake_address(Network.PREPROD) == want_stake
+            assert xsk not in repr(key) and raw.hex() not in repr(key)
+        assert key.closed
+    lib_addr = lib.account.from_mnemonic(MNEMONIC_12, Network.MAINNET, 3, 7)["base_address"]
+    with AccountKey.from_bech32(xsk) as key:
+        assert key.account_index is None
+        assert key.addresses(Network.MAINNET, 7, 1) == [lib_addr]
+
+
+def test_account_key_import_rejects_bad_keys():
+    from ccl.hd import AccountKey
+
+    xsk, raw = _xsk(MNEMONIC_12, 0)
+    bad_kl = bytes([raw[0] | 1]) + raw[1:]
+    cases = [
+        (
+            lambda: AccountKey.from_bech32(xsk[:-1] + ("q" if xsk[-1] != "q" else "p")),
+            ValueError,
+            "checksum",
+        ),
+        (lambda: AccountKey.from_bytes(raw[:95]), ValueError, "96 bytes"),
+        (lambda: AccountKey.from_bytes(bad_kl), ValueError, "multiple of 8"),
+        (lambda: AccountKey.from_bytes(xsk), TypeError, "from_bech32"),
+        (lambda: AccountKey.from_bech32(xsk, -1), ValueError, "account_index"),
+        (lambda: AccountKey.from_bech32(12), TypeError, "bytes-like"),
+    ]
+    for call, exc, words in cases:
+        with pytest.raises(exc, match=words) as e:
+            call()
+        text = str(e.value) + repr(e.value)
+        assert xsk[12:40] not in text and raw[:16].hex() not in text

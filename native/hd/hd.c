@@ -208,6 +208,38 @@ static void account_wipe_locked(hd_account *a) {
     }
 }
 
+int hd_account_from_xprv(hd_account *a, const uint8_t xprv[HD_XPRV_LEN]) {
+    /* An imported account key (acct_xsk): kL must be a multiple of 8, as every key derived from
+       an Icarus master is (the master clears kL's three low bits and children add 8*ZL). */
+    uint8_t xpub[HD_XPUB_LEN];
+    uint8_t *secret;
+    int rc;
+
+    if ((xprv[0] & 7) != 0) {
+        return HD_ERR_DERIVE;
+    }
+    secret = (uint8_t *)sodium_malloc(HD_XPRV_LEN);
+    if (secret == NULL) {
+        return HD_ERR_NOMEM;
+    }
+    memcpy(secret, xprv, HD_XPRV_LEN);
+    rc = hd_xprv_to_xpub(secret, xpub);
+    if (rc == HD_OK) {
+        rc = hd_xpub_valid(xpub);
+    }
+    if (rc != HD_OK) {
+        sodium_free(secret);
+        return rc;
+    }
+    pthread_mutex_lock(&a->lock);
+    account_wipe_locked(a);
+    a->xprv = secret;
+    memcpy(a->xpub, xpub, sizeof xpub);
+    a->ready = 1;
+    pthread_mutex_unlock(&a->lock);
+    return HD_OK;
+}
+
 int hd_account_from_mnemonic(hd_account *a, const char *mnemonic, size_t mnemonic_len,
                              const uint8_t *passphrase, size_t passphrase_len,
                              uint32_t account_index, int keep_mnemonic) {

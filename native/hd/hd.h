@@ -108,6 +108,9 @@ hd_account *hd_account_new(void);
 int hd_account_from_mnemonic(hd_account *a, const char *mnemonic, size_t mnemonic_len,
                              const uint8_t *passphrase, size_t passphrase_len,
                              uint32_t account_index, int keep_mnemonic);
+/* An account from its extended private key (kL || kR || chain code), e.g. an imported acct_xsk:
+   HD_ERR_DERIVE when kL is not a multiple of 8, HD_ERR_POINT when its public key is invalid. */
+int hd_account_from_xprv(hd_account *a, const uint8_t xprv[HD_XPRV_LEN]);
 int hd_account_xpub(hd_account *a, uint8_t xpub[HD_XPUB_LEN]); /* public: always available */
 int hd_account_is_closed(hd_account *a);
 /* Copy the kept (normalized) mnemonic into out (NUL-terminated); HD_ERR_ARG if none was kept. */

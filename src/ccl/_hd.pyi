@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Iterator
 from types import TracebackType
-from typing import Any, Literal, SupportsIndex, final
+from typing import Any, Literal, Optional, SupportsIndex, final
 
 from typing_extensions import Self
 
@@ -106,7 +106,7 @@ class AccountKey:
     """Account-level extended private key m/1852'/1815'/account' (kept in wiped C memory)."""
 
     @property
-    def account_index(self) -> int: ...
+    def account_index(self) -> Optional[int]: ...  # None for an imported key with no label
     @property
     def closed(self) -> bool: ...
     def __init__(self, *args: Any, **kwargs: Any) -> None: ...  # raises TypeError
@@ -119,6 +119,10 @@ class AccountKey:
         *,
         keep_mnemonic_for_verify: bool = False,
     ) -> AccountKey: ...
+    @classmethod
+    def from_bech32(cls, acct_xsk: str, account_index: Optional[int] = None) -> AccountKey: ...
+    @classmethod
+    def from_bytes(cls, xprv: bytes, account_index: Optional[int] = None) -> AccountKey: ...
     def public_key(self) -> AccountPublicKey: ...
     def stake_address(self, network: _NetworkArg) -> str: ...
     def find(

@@ -409,13 +409,9 @@ cdef dict _governance_key(const uint8_t *account_xpub, uint32_t role):
     }
 
 
-def public_key_from_xsk(key):
-    """The AccountPublicKey of an account private key: an ``acct_xsk1...`` string (bech32 of
-    kL || kR || chain code, 96 bytes) or those 96 bytes. Only the public half is kept: the
-    private bytes are decoded into a C buffer, used for one scalar multiplication and wiped.
-    (An AccountKey that keeps the private key needs a constructor in the C engine.)"""
-    cdef uint8_t data[128]
-    cdef uint8_t xp[64]
+cdef int _xsk_decode(object key, uint8_t *data) except -1:
+    """An acct_xsk (bech32 str, or its 96 bytes) into data[0:96]; the caller wipes data (128)."""
+    cdef uint8_t tmp[128]
     cdef char hrp[84]
     cdef size_t dlen = 0
     cdef const char *p
@@ -429,7 +425,7 @@ def public_key_from_xsk(key):
             p = utf8_view(key, "acct_xsk", &n, False)
             if n > 400:
                 raise ValueError("invalid acct_xsk: too long")
-            rc = hd_bech32_decode(p, <size_t>n, hrp, sizeof(hrp), data, sizeof(data), &dlen)
+            rc = hd_bech32_decode(p, <size_t>n, hrp, sizeof(hrp), tmp, sizeof(tmp), &dlen)
             if rc == HD_ERR_BECH32_CHECKSUM:
                 raise ValueError("invalid acct_xsk: bad bech32 checksum")
             if rc != HD_OK:
@@ -442,14 +438,28 @@ def public_key_from_xsk(key):
             except TypeError:
                 raise TypeError(f"expected str or bytes-like, not {type(key).__name__}") from None
             dlen = <size_t>view.shape[0]
-            if dlen > sizeof(data):
-                dlen = sizeof(data) + 1
-            else:
-                memcpy(data, &view[0], dlen)
+            if dlen > sizeof(tmp):
+                dlen = sizeof(tmp) + 1
+            elif dlen:
+                memcpy(tmp, &view[0], dlen)
         if dlen != 96:
             raise ValueError("invalid acct_xsk: payload must be 96 bytes (kL || kR || chain code)")
-        rc = hd_xprv_to_xpub(data, xp)
-        _raise_for(rc)
+        memcpy(data, tmp, 96)
+    finally:
+        sodium_memzero(tmp, sizeof(tmp))
+    return 0
+
+
+def public_key_from_xsk(key):
+    """The AccountPublicKey of an account private key: an ``acct_xsk1...`` string (bech32 of
+    kL || kR || chain code, 96 bytes) or those 96 bytes. Only the public half is kept: the
+    private bytes are decoded into a C buffer, used for one scalar multiplication and wiped.
+    ``AccountKey.from_bech32``/``from_bytes`` keep the private key instead."""
+    cdef uint8_t data[128]
+    cdef uint8_t xp[64]
+    try:
+        _xsk_decode(key, data)
+        _raise_for(hd_xprv_to_xpub(data, xp))
         return AccountPublicKey._new(xp)
     finally:
         sodium_memzero(data, sizeof(data))
@@ -644,7 +654,7 @@ cdef class AccountKey:
         self._acct = NULL
 
     def __init__(self, *args, **kwargs):
-        raise TypeError("use AccountKey.from_mnemonic()")
+        raise TypeError("use AccountKey.from_mnemonic(), .from_bech32() or .from_bytes()")
 
     @classmethod
     def from_mnemonic(cls, mnemonic, account_index=0, passphrase="", *,
@@ -689,6 +699,44 @@ cdef class AccountKey:
         key._has_passphrase = plen > 0
         key._kept_mnemonic = keep_mnemonic_for_verify
         return key
+
+    @classmethod
+    def from_bech32(cls, acct_xsk, account_index=None):
+        """An account key imported from its ``acct_xsk1...`` string (CIP-5: kL || kR || chain
+        code). The private bytes go straight into wiped C memory. ``account_index`` only labels
+        the key (paths, repr): an acct_xsk does not record which account it is."""
+        return AccountKey._import(acct_xsk, account_index)
+
+    @classmethod
+    def from_bytes(cls, xprv, account_index=None):
+        """``from_bech32`` for the 96 raw bytes (kL || kR || chain code)."""
+        if isinstance(xprv, str):
+            raise TypeError("from_bytes takes bytes; use from_bech32 for an acct_xsk string")
+        return AccountKey._import(xprv, account_index)
+
+    @staticmethod
+    cdef AccountKey _import(object key, object account_index):
+        cdef uint8_t data[128]
+        cdef int rc
+        if account_index is not None:
+            soft_index(account_index, "account_index")
+        cdef AccountKey out = AccountKey.__new__(AccountKey)
+        try:
+            _xsk_decode(key, data)
+            with nogil:
+                rc = hd_account_from_xprv(out._acct, data)
+        finally:
+            sodium_memzero(data, sizeof(data))
+        if rc == HD_ERR_DERIVE:
+            raise ValueError("invalid acct_xsk: kL is not a multiple of 8 (not a BIP32-Ed25519 "
+                             "key)")
+        if rc == HD_ERR_POINT:
+            raise ValueError("invalid acct_xsk: its public key is not a valid curve point")
+        _raise_for(rc)
+        out.account_index = account_index
+        out._has_passphrase = False
+        out._kept_mnemonic = False
+        return out
 
     cdef int _xpub(self, uint8_t *out) except -1:
         _raise_for(hd_account_xpub(self._acct, out))

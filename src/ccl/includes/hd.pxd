@@ -46,6 +46,7 @@ cdef extern from "hd/hd.h" nogil:
     int hd_account_from_mnemonic(hd_account *a, const char *mnemonic, size_t mnemonic_len,
                                  const uint8_t *passphrase, size_t passphrase_len,
                                  uint32_t account_index, int keep_mnemonic)
+    int hd_account_from_xprv(hd_account *a, const uint8_t *xprv)
     int hd_account_xpub(hd_account *a, uint8_t *xpub)
     int hd_account_is_closed(hd_account *a)
     int hd_account_copy_mnemonic(hd_account *a, char *out, size_t cap, size_t *len)
