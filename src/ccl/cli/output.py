@@ -425,16 +425,22 @@ class ParquetWriter:
             self._pending[c].extend(cols[c])
         self._n += len(cols["address"])
         if self._n >= self.group_rows:
-            self._flush()
+            self._flush(whole_groups=True)
 
-    def _flush(self):
+    def _flush(self, whole_groups=False):
+        """Writes the pending rows as row groups of exactly ``group_rows`` (the last one of the
+        file may be shorter); with ``whole_groups`` a remainder stays pending, so the grouping
+        does not depend on how the stream happened to be chunked."""
         import pyarrow as pa
 
-        if self._n:
-            table = pa.Table.from_pydict(self._pending, schema=self.schema)
-            self._w.write_table(table, row_group_size=self._n)
-            self._pending = {c: [] for c in self.columns}
-            self._n = 0
+        n = (self._n // self.group_rows) * self.group_rows if whole_groups else self._n
+        if n:
+            table = pa.Table.from_pydict(
+                {c: self._pending[c][:n] for c in self.columns}, schema=self.schema
+            )
+            self._w.write_table(table, row_group_size=self.group_rows)
+            self._pending = {c: self._pending[c][n:] for c in self.columns}
+            self._n -= n
 
     def close(self):
         self._flush()
