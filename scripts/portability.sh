@@ -129,6 +129,7 @@ if [ "$CHROOT" -eq 1 ]; then
   mkdir -p "$ROOT/tmp/ccl-port/tests" "$ROOT/tmp/ccl-port/scripts"
   cp "$WHEEL" "$ROOT/tmp/ccl-port/"
   cp "$REPO"/tests/*.py "$ROOT/tmp/ccl-port/tests/"
+  cp -r "$REPO/tests/support" "$REPO/tests/children" "$ROOT/tmp/ccl-port/tests/"
   cp "$REPO/scripts/smoke.py" "$REPO/scripts/check_glibc.py" "$REPO/scripts/fetch_libccl.py" \
     "$REPO/scripts/build_libsodium.sh" "$ROOT/tmp/ccl-port/scripts/"
   log "inside the chroot: $(chroot "$ROOT" /usr/bin/ldd --version | head -1)"
