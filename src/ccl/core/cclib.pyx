@@ -17,17 +17,23 @@ def _same_library(a, b):
     """Same file, or a byte-identical copy (compared only when sizes match)."""
     if os.path.samefile(a, b):
         return True
-    if os.path.getsize(a) != os.path.getsize(b):
+    sa, sb = os.stat(a), os.stat(b)
+    if sa.st_size != sb.st_size:
         return False
+    return _digest(a, sa.st_ino, sa.st_mtime_ns) == _digest(b, sb.st_ino, sb.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _digest(path, ino, mtime_ns):
+    """SHA-256 of a file, once per file version: with CCL_LIB_PATH naming a copy, every CclLib()
+    checks it, and hashing 64 MB each time would make the cheap handle expensive."""
     import hashlib
-    digests = []
-    for path in (a, b):
-        h = hashlib.sha256()
-        with open(path, "rb") as f:
-            for block in iter(functools.partial(f.read, 1 << 20), b""):
-                h.update(block)
-        digests.append(h.digest())
-    return digests[0] == digests[1]
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(functools.partial(f.read, 1 << 20), b""):
+            h.update(block)
+    return h.digest()
 
 
 def _base_version(v):
