@@ -21,7 +21,7 @@ fi
 SODIUM_CFLAGS="$(pkg-config --cflags libsodium 2>/dev/null || true)"
 SODIUM_LIBS="$(pkg-config --libs libsodium 2>/dev/null || echo -lsodium)"
 SRC=("$ROOT/scripts/ct_harness.c" "$ROOT/native/hd/curve/curve.c" "$ROOT/native/hd/hd.c"
-     "$ROOT/native/hd/bip39.c" "$ROOT/native/hd/pbkdf2.c")
+     "$ROOT/native/hd/bip39.c" "$ROOT/native/hd/pbkdf2.c" "$ROOT/native/hd/master.c")
 status=0
 ran=0
 for cc in gcc clang; do

@@ -45,7 +45,7 @@ if [ "$TARGET" = hd ]; then
   # shellcheck disable=SC2086
   "$CC" "${SAN[@]}" $SODIUM_CFLAGS \
     "$ROOT/native/hd/fuzz_hd.c" "$ROOT/native/hd/bech32.c" "$ROOT/native/hd/hd.c" \
-    "$ROOT/native/hd/bip39.c" "$ROOT/native/hd/pbkdf2.c" \
+    "$ROOT/native/hd/bip39.c" "$ROOT/native/hd/pbkdf2.c" "$ROOT/native/hd/master.c" \
     $SODIUM_LIBS -lpthread -o "$FUZZ_DIR/fuzz_hd"
   # Seeds: valid strings of every shape the parsers accept (public test-vector keys, no
   # secret), so that mutations start inside the interesting part of the input space.

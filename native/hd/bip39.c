@@ -145,11 +145,11 @@ static int parse(const char *mnemonic, size_t len, uint8_t entropy[HD_ENTROPY_MA
         rc = HD_ERR_MNEMONIC_WORD;
         goto done;
     }
-    if (nwords < 12 || nwords > HD_MNEMONIC_MAX_WORDS || nwords % 3 != 0) {
+    if (nwords < HD_MNEMONIC_MIN_WORDS || nwords > HD_MNEMONIC_MAX_WORDS || nwords % 3 != 0) {
         rc = HD_ERR_MNEMONIC_COUNT;
         goto done;
     }
-    ent_bytes = nwords * 11 * 32 / 33 / 8; /* 12 words -> 16 ... 24 words -> 32 */
+    ent_bytes = nwords * 11 * 32 / 33 / 8; /* 9 words -> 12 ... 24 words -> 32 */
     cs_bits = nwords * 11 - ent_bytes * 8; /* ENT / 32 */
     crypto_hash_sha256(digest, bits, ent_bytes);
     {

@@ -3,8 +3,8 @@
  * excludes fuzz_hd.c).
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Inative native/hd/fuzz_hd.c \
- *         native/hd/bech32.c native/hd/hd.c native/hd/bip39.c native/hd/pbkdf2.c -lsodium -lpthread \
- *         -o fuzz_hd && ./fuzz_hd -max_len=1100
+ *         native/hd/bech32.c native/hd/hd.c native/hd/bip39.c native/hd/pbkdf2.c \
+ *         native/hd/master.c -lsodium -lpthread -o fuzz_hd && ./fuzz_hd -max_len=1100
  *
  * Without clang, -DHD_FUZZ_STANDALONE adds a main() that runs the target over files given on the
  * command line (regression corpus) or over a fixed number of pseudo-random inputs.

@@ -243,6 +243,15 @@ int hd_account_from_xprv(hd_account *a, const uint8_t xprv[HD_XPRV_LEN]) {
 int hd_account_from_mnemonic(hd_account *a, const char *mnemonic, size_t mnemonic_len,
                              const uint8_t *passphrase, size_t passphrase_len,
                              uint32_t account_index, int keep_mnemonic) {
+    return hd_account_from_mnemonic_derivation(a, HD_DERIVATION_ICARUS, mnemonic, mnemonic_len,
+                                               passphrase, passphrase_len, account_index,
+                                               keep_mnemonic);
+}
+
+int hd_account_from_mnemonic_derivation(hd_account *a, int derivation, const char *mnemonic,
+                                        size_t mnemonic_len, const uint8_t *passphrase,
+                                        size_t passphrase_len, uint32_t account_index,
+                                        int keep_mnemonic) {
     uint8_t entropy[HD_ENTROPY_MAX];
     uint8_t k0[HD_XPRV_LEN], k1[HD_XPRV_LEN];
     size_t entropy_len = 0, norm_len = 0;
@@ -254,11 +263,17 @@ int hd_account_from_mnemonic(hd_account *a, const char *mnemonic, size_t mnemoni
     if (account_index & HD_HARDENED) {
         return HD_ERR_INDEX;
     }
+    if (derivation != HD_DERIVATION_ICARUS && derivation != HD_DERIVATION_LEDGER &&
+        derivation != HD_DERIVATION_ICARUS_TREZOR) {
+        return HD_ERR_ARG;
+    }
     secret = (uint8_t *)sodium_malloc(HD_XPRV_LEN);
     if (secret == NULL) {
         return HD_ERR_NOMEM;
     }
-    if (keep_mnemonic) {
+    /* Ledger's PBKDF2 password is the sentence itself: it needs the words even when they are
+       not kept (freed below in that case). */
+    if (keep_mnemonic || derivation == HD_DERIVATION_LEDGER) {
         norm = (char *)sodium_malloc(MNEMONIC_NORM_MAX + 1);
         if (norm == NULL) {
             sodium_free(secret);
@@ -270,9 +285,20 @@ int hd_account_from_mnemonic(hd_account *a, const char *mnemonic, size_t mnemoni
     if (rc != HD_OK) {
         goto fail;
     }
-    rc = hd_icarus_master(entropy, entropy_len, passphrase, passphrase_len, k0);
+    if (derivation == HD_DERIVATION_LEDGER) {
+        rc = hd_ledger_master(norm, norm_len, passphrase, passphrase_len, k0);
+    } else if (derivation == HD_DERIVATION_ICARUS_TREZOR) {
+        rc = hd_icarus_trezor_master(entropy, entropy_len, passphrase, passphrase_len, k0);
+    } else {
+        rc = hd_icarus_master(entropy, entropy_len, passphrase, passphrase_len, k0);
+    }
     if (rc != HD_OK) {
         goto fail;
+    }
+    if (!keep_mnemonic && norm != NULL) {
+        sodium_free(norm); /* sodium_free wipes */
+        norm = NULL;
+        norm_len = 0;
     }
     /* m / 1852' / 1815' / account' */
     if ((rc = hd_xprv_child(k0, HD_HARDENED | 1852u, k1)) != HD_OK ||

@@ -33,14 +33,20 @@ extern "C" {
 #define HD_KEYHASH_LEN        28
 #define HD_ENTROPY_MAX        32
 #define HD_BIP39_WORDS        2048
-#define HD_BIP39_WORD_MAX     15 /* longest word accepted in a wordlist (English: 8) */
-#define HD_MNEMONIC_MAX_WORDS 24
+#define HD_BIP39_WORD_MAX     15   /* longest word accepted in a wordlist (English: 8) */
+#define HD_MNEMONIC_MIN_WORDS 9    /* 96-bit entropy, as cardano-addresses and libccl accept */
+#define HD_MNEMONIC_MAX_WORDS 24   /* a multiple of 3 in between */
 #define HD_BECH32_MAX         1023 /* longest bech32 string hd_bech32_decode accepts */
 #define HD_HRP_MAX            83
 
 #define HD_ROLE_EXTERNAL 0
 #define HD_ROLE_INTERNAL 1
 #define HD_ROLE_STAKE    2
+
+/* master-key algorithms (CIP-0003) */
+#define HD_DERIVATION_ICARUS        0 /* Icarus: every software wallet, libccl, pycardano */
+#define HD_DERIVATION_LEDGER        1 /* Ledger / BitBox02 */
+#define HD_DERIVATION_ICARUS_TREZOR 2 /* Trezor: Icarus, 24 words keep the checksum byte */
 
 #define HD_KIND_BASE       0
 #define HD_KIND_ENTERPRISE 1
@@ -67,7 +73,7 @@ typedef enum hd_status {
     /* Why a mnemonic was rejected (hd_bip39_to_entropy, hd_bip39_check); HD_ERR_MNEMONIC is no
      * longer returned by them. */
     HD_ERR_MNEMONIC_WORD = -15,    /* a word outside the wordlist */
-    HD_ERR_MNEMONIC_COUNT = -16,   /* not 12, 15, 18, 21 or 24 words */
+    HD_ERR_MNEMONIC_COUNT = -16,   /* not 9, 12, 15, 18, 21 or 24 words */
     HD_ERR_MNEMONIC_CHECKSUM = -17 /* every word known, the checksum bits do not match */
 } hd_status;
 
@@ -94,6 +100,14 @@ int hd_pbkdf2_hmac_sha512(const uint8_t *password, size_t password_len, const ui
 /* ---- BIP32-Ed25519 V2 derivation (hd.c) ---- */
 int hd_icarus_master(const uint8_t *entropy, size_t entropy_len, const uint8_t *passphrase,
                      size_t passphrase_len, uint8_t xprv[HD_XPRV_LEN]);
+/* ---- hardware-wallet master keys (master.c) ---- */
+/* Ledger/BitBox02: sentence = the words joined by single spaces (NFKD, as hd_bip39_to_entropy's
+ * norm output), passphrase = any bytes. */
+int hd_ledger_master(const char *sentence, size_t sentence_len, const uint8_t *passphrase,
+                     size_t passphrase_len, uint8_t xprv[HD_XPRV_LEN]);
+/* Trezor's ICARUS_TREZOR: hd_icarus_master, with entropy || SHA-256(entropy)[0] for 24 words. */
+int hd_icarus_trezor_master(const uint8_t *entropy, size_t entropy_len, const uint8_t *passphrase,
+                            size_t passphrase_len, uint8_t xprv[HD_XPRV_LEN]);
 int hd_xprv_child(const uint8_t parent[HD_XPRV_LEN], uint32_t index, uint8_t child[HD_XPRV_LEN]);
 int hd_xprv_to_xpub(const uint8_t xprv[HD_XPRV_LEN], uint8_t xpub[HD_XPUB_LEN]);
 int hd_xpub_child(const uint8_t parent[HD_XPUB_LEN], uint32_t index, uint8_t child[HD_XPUB_LEN]);
@@ -108,6 +122,12 @@ hd_account *hd_account_new(void);
 int hd_account_from_mnemonic(hd_account *a, const char *mnemonic, size_t mnemonic_len,
                              const uint8_t *passphrase, size_t passphrase_len,
                              uint32_t account_index, int keep_mnemonic);
+/* The same with a master-key algorithm (HD_DERIVATION_*; anything else is HD_ERR_ARG):
+ * hd_account_from_mnemonic is this with HD_DERIVATION_ICARUS. */
+int hd_account_from_mnemonic_derivation(hd_account *a, int derivation, const char *mnemonic,
+                                        size_t mnemonic_len, const uint8_t *passphrase,
+                                        size_t passphrase_len, uint32_t account_index,
+                                        int keep_mnemonic);
 /* An account from its extended private key (kL || kR || chain code), e.g. an imported acct_xsk:
    HD_ERR_DERIVE when kL is not a multiple of 8, HD_ERR_POINT when its public key is invalid. */
 int hd_account_from_xprv(hd_account *a, const uint8_t xprv[HD_XPRV_LEN]);

@@ -14,6 +14,9 @@ _Role = Literal[0, 1]
 
 MAX_INDEX: int
 DEFAULT_CHUNK: int
+WORD_COUNTS: tuple[int, ...]
+DERIVATIONS: dict[str, int]
+_Derivation = Literal["icarus", "ledger", "icarus-trezor"]
 
 class VerificationError(RuntimeError):
     """The engine and libccl derived different addresses for the same mnemonic and path."""
@@ -108,6 +111,8 @@ class AccountKey:
     @property
     def account_index(self) -> Optional[int]: ...  # None for an imported key with no label
     @property
+    def derivation(self) -> Optional[str]: ...  # None for an imported acct_xsk
+    @property
     def closed(self) -> bool: ...
     def __init__(self, *args: Any, **kwargs: Any) -> None: ...  # raises TypeError
     @classmethod
@@ -117,6 +122,7 @@ class AccountKey:
         account_index: SupportsIndex = 0,
         passphrase: _Text = "",
         *,
+        derivation: _Derivation = "icarus",
         keep_mnemonic_for_verify: bool = False,
     ) -> AccountKey: ...
     @classmethod

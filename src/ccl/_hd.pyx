@@ -13,7 +13,7 @@ from libc.string cimport memcpy
 
 from ccl._args cimport as_int, network_ordinal, soft_index, thread_count, utf8_view
 from cpython.mem cimport PyMem_RawMalloc, PyMem_RawFree
-from cpython.bytes cimport PyBytes_FromStringAndSize
+from cpython.bytes cimport PyBytes_AsStringAndSize, PyBytes_FromStringAndSize
 from cpython.unicode cimport PyUnicode_DecodeASCII
 
 from ccl.includes.curve cimport curve_bench_sodium_child, curve_test_diff, curve_test_one
@@ -26,6 +26,12 @@ import unicodedata
 
 #: Largest soft (non-hardened) index: addresses and account indices are 0 .. MAX_INDEX.
 MAX_INDEX = 0x7FFFFFFF
+#: Mnemonic lengths the engine accepts (96- to 256-bit entropy; set in native/hd/hd.h).
+WORD_COUNTS = tuple(range(HD_MNEMONIC_MIN_WORDS, HD_MNEMONIC_MAX_WORDS + 1, 3))
+#: Master-key algorithms of AccountKey.from_mnemonic(derivation=...) (CIP-0003): "icarus" (every
+#: software wallet, libccl, pycardano), "ledger" (Ledger/BitBox02), "icarus-trezor" (Trezor).
+DERIVATIONS = {"icarus": HD_DERIVATION_ICARUS, "ledger": HD_DERIVATION_LEDGER,
+               "icarus-trezor": HD_DERIVATION_ICARUS_TREZOR}
 DEFAULT_CHUNK = 65536
 cdef int _MAX_THREADS = 256
 cdef uint32_t _MAX_INDEX = 0x7FFFFFFF
@@ -41,8 +47,8 @@ class VerificationError(RuntimeError):
 class MnemonicError(ValueError):
     """A mnemonic was rejected, and why: ``reason`` is ``"unknown_word"`` (``position`` is the
     1-based position of the first word outside the BIP-39 English list), ``"word_count"``
-    (``word_count`` words, not 12/15/18/21/24) or ``"checksum"``. The message never contains a
-    word: a wrong word is usually a typo of the right one and would reveal it."""
+    (``word_count`` words, not one of WORD_COUNTS) or ``"checksum"``. The message never contains
+    a word: a wrong word is usually a typo of the right one and would reveal it."""
 
     def __init__(self, message, reason, position=None, word_count=None):
         super().__init__(message)
@@ -90,8 +96,10 @@ cdef _raise_mnemonic(int rc, const char *m, Py_ssize_t mlen):
         raise MnemonicError(f"invalid mnemonic: word {pos} of {count} is not in the BIP-39 "
                             f"English wordlist", "unknown_word", position=pos, word_count=count)
     if rc == HD_ERR_MNEMONIC_COUNT:
+        n = len(WORD_COUNTS) - 1   # (the module is compiled without negative indexing)
+        counts = ", ".join(map(str, WORD_COUNTS[:n])) + f" or {WORD_COUNTS[n]}"
         raise MnemonicError(f"invalid mnemonic: {count} word{'' if count == 1 else 's'}; a "
-                            f"mnemonic has 12, 15, 18, 21 or 24", "word_count", word_count=count)
+                            f"mnemonic has {counts}", "word_count", word_count=count)
     if rc == HD_ERR_MNEMONIC_CHECKSUM:
         raise MnemonicError("invalid mnemonic: bad checksum (a word is wrong or out of order)",
                             "checksum", word_count=count)
@@ -641,6 +649,9 @@ cdef class AccountKey:
 
     cdef hd_account *_acct
     cdef readonly object account_index
+    #: The master-key algorithm of from_mnemonic ("icarus", "ledger", "icarus-trezor"); None
+    #: for an imported acct_xsk (which does not record it).
+    cdef readonly object derivation
     cdef bint _has_passphrase
     cdef bint _kept_mnemonic
 
@@ -657,22 +668,35 @@ cdef class AccountKey:
         raise TypeError("use AccountKey.from_mnemonic(), .from_bech32() or .from_bytes()")
 
     @classmethod
-    def from_mnemonic(cls, mnemonic, account_index=0, passphrase="", *,
+    def from_mnemonic(cls, mnemonic, account_index=0, passphrase="", *, derivation="icarus",
                       keep_mnemonic_for_verify=False):
-        """BIP-39 mnemonic (English, 12/15/18/21/24 words) -> Icarus master key -> account key
+        """BIP-39 mnemonic (English, 9/12/15/18/21/24 words) -> master key -> account key
         m/1852'/1815'/account_index'. ``passphrase`` is the optional BIP-39/Icarus passphrase.
 
-        Both may be str or UTF-8 bytes. The mnemonic is NFKD-normalised (BIP-39) and lower-cased,
-        surrounding and repeated whitespace ignored; the passphrase is used as given. A rejected
-        mnemonic raises MnemonicError (a ValueError) saying why, never which word.
+        The mnemonic is str or UTF-8 bytes, NFKD-normalised (BIP-39) and lower-cased, surrounding
+        and repeated whitespace ignored. A rejected mnemonic raises MnemonicError (a ValueError)
+        saying why, never which word. The passphrase is a byte string (CIP-0003: any bytes):
+        bytes-like values are used exactly as given; a str stands for its UTF-8 bytes, not
+        NFKD-normalised (as pycardano and the software wallets do), except with
+        derivation="ledger", whose algorithm NFKD-normalises a text passphrase.
+
+        ``derivation`` picks the master-key algorithm (CIP-0003): "icarus" (the default: every
+        software wallet, libccl, pycardano), "ledger" (Ledger and BitBox02 devices) or
+        "icarus-trezor" (Trezor: the same as Icarus except for 24-word phrases). The path below
+        the master key is the same for all three.
 
         keep_mnemonic_for_verify=True keeps a copy of the (normalized) words in locked, wiped C
         memory so that addresses(..., verify=lib) can re-derive samples through libccl."""
         cdef const char *m
         cdef const char *pp
+        cdef char *pb
         cdef Py_ssize_t mlen = 0, plen = 0
         cdef uint32_t acct
-        cdef int rc, keep
+        cdef int rc, keep, deriv
+        if not isinstance(derivation, str) or derivation not in DERIVATIONS:
+            raise ValueError(f"derivation must be one of {', '.join(DERIVATIONS)}, got "
+                             f"{derivation!r}")
+        deriv = DERIVATIONS[derivation]
         if not isinstance(keep_mnemonic_for_verify, bool):
             raise TypeError("keep_mnemonic_for_verify must be a bool")
         acct = <uint32_t>soft_index(account_index, "account_index")
@@ -680,17 +704,29 @@ cdef class AccountKey:
         keep = 1 if keep_mnemonic_for_verify else 0
         # UTF-8 views of the strs themselves: no extra Python copy of the secret is made.
         mnemonic = normalize_mnemonic(mnemonic)
-        # The passphrase is used as given (its UTF-8 bytes are the Icarus PBKDF2 password), not
-        # NFKD-normalised: pycardano and the Cardano wallets use the bytes as typed, and "ä"
-        # typed as one code point would otherwise give another wallet.
-        passphrase = _text_secret(passphrase, "passphrase", False)
+        # A str passphrase stands for its UTF-8 bytes as typed, not NFKD-normalised: pycardano
+        # and the Cardano wallets do so, and "ä" typed as one code point would otherwise give
+        # another wallet. Ledger's algorithm (CIP-0003) normalises it. Bytes are used as given,
+        # NUL included (the C side takes a length).
+        if isinstance(passphrase, (bytearray, memoryview)):
+            passphrase = bytes(passphrase)
+        if isinstance(passphrase, bytes):
+            PyBytes_AsStringAndSize(passphrase, &pb, &plen)
+            pp = pb
+        else:
+            if not isinstance(passphrase, str):
+                raise TypeError(f"passphrase must be str or bytes, not "
+                                f"{type(passphrase).__name__}")
+            if deriv == HD_DERIVATION_LEDGER and not passphrase.isascii():
+                passphrase = unicodedata.normalize("NFKD", passphrase)
+            pp = utf8_view(passphrase, "passphrase", &plen, False)
         m = utf8_view(mnemonic, "mnemonic", &mlen, False)
-        pp = utf8_view(passphrase, "passphrase", &plen, False)
         _ensure_wordlist()
         cdef AccountKey key = AccountKey.__new__(AccountKey)
         with nogil:
-            rc = hd_account_from_mnemonic(key._acct, m, <size_t>mlen, <const uint8_t *>pp,
-                                          <size_t>plen, acct, keep)
+            rc = hd_account_from_mnemonic_derivation(key._acct, deriv, m, <size_t>mlen,
+                                                     <const uint8_t *>pp, <size_t>plen, acct,
+                                                     keep)
         if rc == HD_ERR_MNEMONIC_WORD or rc == HD_ERR_MNEMONIC_COUNT \
                 or rc == HD_ERR_MNEMONIC_CHECKSUM or rc == HD_ERR_MNEMONIC:
             _raise_mnemonic(rc, m, mlen)
@@ -698,6 +734,7 @@ cdef class AccountKey:
         key.account_index = idx
         key._has_passphrase = plen > 0
         key._kept_mnemonic = keep_mnemonic_for_verify
+        key.derivation = derivation
         return key
 
     @classmethod
@@ -736,6 +773,7 @@ cdef class AccountKey:
         out.account_index = account_index
         out._has_passphrase = False
         out._kept_mnemonic = False
+        out.derivation = None
         return out
 
     cdef int _xpub(self, uint8_t *out) except -1:
@@ -861,6 +899,9 @@ cdef class AccountKey:
         if self._has_passphrase:
             raise ValueError("verify= cannot check a key derived with a passphrase: libccl's "
                              "account.from_mnemonic takes no passphrase")
+        if self.derivation != "icarus":
+            raise ValueError(f"verify= cannot check a {self.derivation!r} key: libccl derives "
+                             f"Icarus master keys only")
         account = getattr(lib, "account", None)
         if not callable(getattr(account, "from_mnemonic", None)):
             raise TypeError("verify= must be a ccl.CclLib instance (with account.from_mnemonic)")

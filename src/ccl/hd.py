@@ -62,7 +62,9 @@ mnemonic words or key bytes. The mnemonic ``str`` you pass in is yours: Python c
 """
 
 from ccl._hd import (
+    DERIVATIONS,
     MAX_INDEX,
+    WORD_COUNTS,
     AccountKey,
     AccountPublicKey,
     MnemonicError,
@@ -78,6 +80,8 @@ __all__ = [
     "MnemonicError",
     "VerificationError",
     "MAX_INDEX",
+    "WORD_COUNTS",
+    "DERIVATIONS",
     "address_key_hashes",
     "normalize_mnemonic",
     "public_key_from_xsk",

@@ -28,6 +28,11 @@ cdef extern from "hd/hd.h" nogil:
         HD_BECH32_MAX
         HD_HRP_MAX
         HD_KIND_BASE
+        HD_DERIVATION_ICARUS
+        HD_DERIVATION_LEDGER
+        HD_DERIVATION_ICARUS_TREZOR
+        HD_MNEMONIC_MIN_WORDS
+        HD_MNEMONIC_MAX_WORDS
         HD_KIND_ENTERPRISE
 
     ctypedef struct hd_account:
@@ -46,6 +51,10 @@ cdef extern from "hd/hd.h" nogil:
     int hd_account_from_mnemonic(hd_account *a, const char *mnemonic, size_t mnemonic_len,
                                  const uint8_t *passphrase, size_t passphrase_len,
                                  uint32_t account_index, int keep_mnemonic)
+    int hd_account_from_mnemonic_derivation(hd_account *a, int derivation, const char *mnemonic,
+                                            size_t mnemonic_len, const uint8_t *passphrase,
+                                            size_t passphrase_len, uint32_t account_index,
+                                            int keep_mnemonic)
     int hd_account_from_xprv(hd_account *a, const uint8_t *xprv)
     int hd_account_xpub(hd_account *a, uint8_t *xpub)
     int hd_account_is_closed(hd_account *a)
