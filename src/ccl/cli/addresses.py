@@ -179,8 +179,13 @@ def resolve(args):
                 "--engine libccl derives the external chain only (libccl's change address is "
                 "always index 0): use --engine native for --role internal"
             )
-        if args.passphrase_file or args.passphrase_stdin:
+        if args.passphrase_file or args.passphrase_stdin or args.passphrase_hex_file:
             raise UsageError("--engine libccl takes no passphrase: use --engine native")
+        if args.derivation != "icarus":
+            raise UsageError(
+                f"--engine libccl derives Icarus keys only, not --derivation {args.derivation}: "
+                "use --engine native"
+            )
     if args.force and (args.out is None or args.out == "-"):
         raise UsageError("--force applies to --out PATH only")
     if args.manifest is not None and (args.out is None or args.out == "-"):

@@ -127,6 +127,20 @@ def add_key_source(p, *, account_key=True, required=False):
         action="store_true",
         help="read the passphrase from stdin (a no-echo prompt when stdin is a terminal)",
     )
+    pp.add_argument(
+        "--passphrase-hex-file",
+        metavar="PATH",
+        help="the passphrase as hex digits from PATH (any bytes, CIP-0003; whitespace ignored)",
+    )
+    from ccl.hd import DERIVATIONS
+
+    p.add_argument(
+        "--derivation",
+        choices=list(DERIVATIONS),
+        default="icarus",
+        help="master-key algorithm of the mnemonic (CIP-0003): icarus (default: software "
+        "wallets, libccl), ledger (Ledger, BitBox02) or icarus-trezor (Trezor)",
+    )
 
 
 def add_network(p, required=True):
@@ -152,10 +166,15 @@ def check_key_source(args, *, allow_new_wallet=False):
     if len(uses_stdin) > 1:
         raise UsageError(f"{' and '.join(uses_stdin)} both read stdin: put one in a file")
     has_key = bool(getattr(args, "account_key", None) or getattr(args, "account_key_file", None))
-    has_pp = bool(args.passphrase_file or args.passphrase_stdin)
+    has_pp = bool(args.passphrase_file or args.passphrase_stdin or args.passphrase_hex_file)
     if has_key and has_pp:
         raise UsageError(
-            "--passphrase-file/--passphrase-stdin apply to a mnemonic, not to --account-key"
+            "--passphrase-file/--passphrase-stdin/--passphrase-hex-file apply to a mnemonic, "
+            "not to --account-key"
+        )
+    if has_key and args.derivation != "icarus":
+        raise UsageError(
+            f"--derivation {args.derivation} applies to a mnemonic, not to --account-key"
         )
     ak = getattr(args, "account_key", None)
     if ak and ak.strip().lower().startswith("acct_xsk"):
@@ -175,12 +194,16 @@ def check_key_source(args, *, allow_new_wallet=False):
 # -- secret input -------------------------------------------------------------------------------
 
 
-def _read_text_file(path, what):
+def _read_bytes_file(path, what):
     try:
         with open(path, "rb") as f:
-            data = f.read(1 << 16)
+            return f.read(1 << 16)
     except OSError as e:
         raise CliError(f"cannot read {what} {path}: {e.strerror}") from None
+
+
+def _read_text_file(path, what):
+    data = _read_bytes_file(path, what)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -220,20 +243,32 @@ def read_mnemonic(args):
 
 
 def read_passphrase(args):
-    """The BIP-39 passphrase ('' when none): exactly the file's text less one trailing newline
-    (spaces in a passphrase are significant)."""
-    if args.passphrase_file:
-        text = _read_text_file(args.passphrase_file, "--passphrase-file")
-    elif args.passphrase_stdin:
-        text = _read_stdin("passphrase (not echoed): ", "passphrase")
+    """The BIP-39 passphrase ('' when none): exactly the file's bytes less one trailing newline
+    (spaces in a passphrase are significant; CIP-0003 passphrases are any bytes), the bytes
+    spelled in hex by --passphrase-hex-file, or the text typed on stdin."""
+    if args.passphrase_hex_file:
+        data = _read_bytes_file(args.passphrase_hex_file, "--passphrase-hex-file")
+        try:
+            text = bytes.fromhex(data.decode("ascii"))
+        except ValueError:  # UnicodeDecodeError included; the message never shows the digits
+            raise CliError(
+                f"--passphrase-hex-file {args.passphrase_hex_file} is not hex digits"
+            ) from None
     else:
-        return ""
-    if text.endswith("\r\n"):
-        text = text[:-2]
-    elif text.endswith("\n"):
-        text = text[:-1]
+        if args.passphrase_file:
+            text = _read_bytes_file(args.passphrase_file, "--passphrase-file")
+            crlf, lf = b"\r\n", b"\n"
+        elif args.passphrase_stdin:
+            text = _read_stdin("passphrase (not echoed): ", "passphrase")
+            crlf, lf = "\r\n", "\n"
+        else:
+            return ""
+        if text.endswith(crlf):
+            text = text[:-2]
+        elif text.endswith(lf):
+            text = text[:-1]
     if not text:
-        where = args.passphrase_file or "stdin"
+        where = args.passphrase_file or args.passphrase_hex_file or "stdin"
         raise CliError(f"the passphrase from {where} is empty (leave the option out for none)")
     return text
 
@@ -284,7 +319,7 @@ def open_private_key(args, account, mnemonic=None):
         mnemonic, where = read_mnemonic(args)
     passphrase = read_passphrase(args)
     try:
-        return AccountKey.from_mnemonic(mnemonic, account, passphrase)
+        return AccountKey.from_mnemonic(mnemonic, account, passphrase, derivation=args.derivation)
     except MnemonicError as e:
         raise CliError(f"{e} (from {where})") from None
 

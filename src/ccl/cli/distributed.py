@@ -118,6 +118,10 @@ def run_verify(args):
         )
     if not args.mnemonic_file:
         raise UsageError("verify --scheduler needs --mnemonic-file")
+    if args.passphrase_file or args.passphrase_stdin or args.passphrase_hex_file:
+        raise UsageError("verify --scheduler re-derives through libccl, which takes no passphrase")
+    if args.derivation != "icarus":
+        raise UsageError(f"verify --scheduler re-derives through libccl: no {args.derivation} keys")
     dask = _dask()
     try:
         manifest = dask.read_manifest(args.file)

@@ -84,7 +84,9 @@ def run(args, parser):
 
         for account in args.accounts or range(1):
             try:
-                key = AccountKey.from_mnemonic(mnemonic, account, passphrase)
+                key = AccountKey.from_mnemonic(
+                    mnemonic, account, passphrase, derivation=args.derivation
+                )
             except MnemonicError as e:
                 raise CliError(f"{e} (from {where})") from None
             with key:

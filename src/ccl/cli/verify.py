@@ -227,7 +227,9 @@ def run(args, parser):
                 from ccl.hd import AccountKey, MnemonicError
 
                 try:
-                    k = AccountKey.from_mnemonic(mnemonic, account, passphrase)
+                    k = AccountKey.from_mnemonic(
+                        mnemonic, account, passphrase, derivation=args.derivation
+                    )
                 except MnemonicError as e:
                     raise CliError(f"{e} (from {where})") from None
                 closers.append(k.close)
@@ -282,6 +284,8 @@ def run(args, parser):
         if mnemonic is not None:
             if passphrase:
                 oracle = "engine only: libccl takes no passphrase"
+            elif args.derivation != "icarus":
+                oracle = f"engine only: libccl derives no {args.derivation} keys"
             else:
                 lib_checked = _libccl_check(args, rows_, picked, mnemonic)
                 oracle = f"libccl on {lib_checked} rows, the engine on all {checked}"
