@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Iterator
 from types import TracebackType
-from typing import Any, Literal, Optional, SupportsIndex, final
+from typing import Any, Literal, Optional, SupportsIndex, TypedDict, final
 
 from typing_extensions import Self
 
@@ -40,6 +40,19 @@ _GovKey = dict[str, str]
 _Found = tuple[int, int]
 
 def normalize_mnemonic(mnemonic: _Text) -> str: ...
+class _Pointer(TypedDict):
+    slot: int
+    tx_index: int
+    cert_index: int
+
+class _Credentials(TypedDict):
+    type: int
+    network_id: int
+    payment: tuple[str, str] | None  # ("key" | "script", hash hex)
+    stake: tuple[str, str] | None
+    pointer: _Pointer | None
+
+def address_credentials(addresses: Iterable[str]) -> list[_Credentials]: ...
 def address_key_hashes(
     addresses: Iterable[str],
 ) -> tuple[list[str | None], list[str | None]]: ...

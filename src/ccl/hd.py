@@ -26,7 +26,8 @@ When to use it
   index 0) keys and the CIP-105 governance keys (DRep role 3, committee cold 4 and hot 5, index
   0: :meth:`AccountPublicKey.drep_key` & co., in the shape of libccl's ``gov.*``).
 * ``find(address)`` is the reverse lookup (which role and index produced an address), and
-  :func:`address_key_hashes` reads the key hashes back out of addresses.
+  :func:`address_key_hashes` reads the key hashes back out of addresses
+  (:func:`address_credentials`: every CIP-0019 type, script and key credentials, pointers).
 * To double-check the engine against libccl on your own data, pass ``verify=lib`` to
   :meth:`AccountKey.addresses` (the key must be created with ``keep_mnemonic_for_verify=True``):
   the first, the last and a few random indices are re-derived through libccl and any difference
@@ -69,6 +70,7 @@ from ccl._hd import (
     AccountPublicKey,
     MnemonicError,
     VerificationError,
+    address_credentials,
     address_key_hashes,
     normalize_mnemonic,
     public_key_from_xsk,
@@ -82,6 +84,7 @@ __all__ = [
     "MAX_INDEX",
     "WORD_COUNTS",
     "DERIVATIONS",
+    "address_credentials",
     "address_key_hashes",
     "normalize_mnemonic",
     "public_key_from_xsk",
