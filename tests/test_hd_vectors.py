@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import hd_reference as ref
+from support.hd_reference import phrase
 
 from ccl import Network
 from ccl.hd import (
@@ -278,16 +279,6 @@ def test_find_pointer_and_script_stake_addresses_by_payment_key(tmp_path):
 
 
 # -- every phrase length, against libccl ------------------------------------------------------
-
-
-def phrase(entropy):
-    """BIP-39 words of any entropy length 12..32 (python-mnemonic refuses 12 bytes)."""
-    from mnemonic import Mnemonic
-
-    words = Mnemonic("english").wordlist
-    bits = "".join(f"{b:08b}" for b in entropy)
-    bits += f"{hashlib.sha256(entropy).digest()[0]:08b}"[: len(entropy) * 8 // 32]
-    return " ".join(words[int(bits[i : i + 11], 2)] for i in range(0, len(bits), 11))
 
 
 @pytest.mark.parametrize("n", WORD_COUNTS)

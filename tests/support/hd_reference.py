@@ -63,6 +63,14 @@ def entropy(mnemonic, with_checksum_byte=False):
     return bytes(int(bits[8 * i : 8 * i + 8], 2) for i in range(n))
 
 
+def phrase(entropy):
+    """BIP-39 English words of any entropy of 12..32 bytes (python-mnemonic refuses 12)."""
+    words = Mnemonic("english").wordlist
+    bits = "".join(f"{b:08b}" for b in entropy)
+    bits += f"{hashlib.sha256(entropy).digest()[0]:08b}"[: len(entropy) * 8 // 32]
+    return " ".join(words[int(bits[i : i + 11], 2)] for i in range(0, len(bits), 11))
+
+
 # -- master keys (CIP-0003) ---------------------------------------------------------------------
 def icarus_master(mnemonic, passphrase=b""):
     k = bytearray(hashlib.pbkdf2_hmac("sha512", passphrase, entropy(mnemonic), 4096, 96))
