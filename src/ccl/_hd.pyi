@@ -40,6 +40,7 @@ _GovKey = dict[str, str]
 _Found = tuple[int, int]
 
 def normalize_mnemonic(mnemonic: _Text) -> str: ...
+
 class _Pointer(TypedDict):
     slot: int
     tx_index: int
