@@ -31,15 +31,19 @@ static const uint8_t SALT_PREFIX[] = "mnemonic";  /* 8 bytes */
 
 int hd_ledger_master(const char *sentence, size_t sentence_len, const uint8_t *passphrase,
                      size_t passphrase_len, uint8_t xprv[HD_XPRV_LEN]) {
-    crypto_auth_hmacsha512_state keyed, st;
-    crypto_auth_hmacsha256_state st256;
-    uint8_t s[64], cur[64], out[64];
-    uint8_t one = 0x01, done = 0, take, mask;
+    /* every secret intermediate in one place, wiped by one call */
+    struct {
+        crypto_auth_hmacsha512_state keyed, st;
+        crypto_auth_hmacsha256_state st256;
+        uint8_t s[64], cur[64], out[64];
+        uint8_t done, take, mask;
+    } w;
+    const uint8_t one = 0x01;
     uint8_t *salt;
     size_t salt_len = sizeof SALT_PREFIX - 1 + passphrase_len, k;
     int rc, r;
 
-    salt = (uint8_t *)sodium_malloc(salt_len ? salt_len : 1);
+    salt = (uint8_t *)sodium_malloc(salt_len);
     if (salt == NULL) {
         return HD_ERR_NOMEM;
     }
@@ -48,52 +52,44 @@ int hd_ledger_master(const char *sentence, size_t sentence_len, const uint8_t *p
         memcpy(salt + sizeof SALT_PREFIX - 1, passphrase, passphrase_len);
     }
     rc = hd_pbkdf2_hmac_sha512((const uint8_t *)sentence, sentence_len, salt, salt_len,
-                               LEDGER_ITERATIONS, s, sizeof s);
+                               LEDGER_ITERATIONS, w.s, sizeof w.s);
     sodium_free(salt);
     if (rc != HD_OK) {
-        sodium_memzero(s, sizeof s);
+        sodium_memzero(&w, sizeof w);
         return rc;
     }
 
-    crypto_auth_hmacsha256_init(&st256, SEED_KEY, sizeof SEED_KEY - 1);
-    crypto_auth_hmacsha256_update(&st256, &one, 1);
-    crypto_auth_hmacsha256_update(&st256, s, sizeof s);
-    crypto_auth_hmacsha256_final(&st256, xprv + 64);
+    crypto_auth_hmacsha256_init(&w.st256, SEED_KEY, sizeof SEED_KEY - 1);
+    crypto_auth_hmacsha256_update(&w.st256, &one, 1);
+    crypto_auth_hmacsha256_update(&w.st256, w.s, sizeof w.s);
+    crypto_auth_hmacsha256_final(&w.st256, xprv + 64);
 
-    crypto_auth_hmacsha512_init(&keyed, SEED_KEY, sizeof SEED_KEY - 1);
-    memcpy(cur, s, sizeof cur);
-    memset(out, 0, sizeof out);
+    crypto_auth_hmacsha512_init(&w.keyed, SEED_KEY, sizeof SEED_KEY - 1);
+    memcpy(w.cur, w.s, sizeof w.cur);
+    memset(w.out, 0, sizeof w.out);
+    w.done = 0;
     for (r = 0; r < HD_LEDGER_ROUNDS; r++) {
-        memcpy(&st, &keyed, sizeof st);
-        crypto_auth_hmacsha512_update(&st, cur, sizeof cur);
-        crypto_auth_hmacsha512_final(&st, cur);
+        memcpy(&w.st, &w.keyed, sizeof w.st);
+        crypto_auth_hmacsha512_update(&w.st, w.cur, sizeof w.cur);
+        crypto_auth_hmacsha512_final(&w.st, w.cur);
         /* take = 1 iff no earlier round qualified and this one has bit 5 of byte 31 clear */
-        take = (uint8_t)((((cur[31] >> 5) & 1u) ^ 1u) & (done ^ 1u));
-        mask = (uint8_t)(0u - take);
-        for (k = 0; k < sizeof out; k++) {
-            out[k] = (uint8_t)((out[k] & (uint8_t)~mask) | (cur[k] & mask));
+        w.take = (uint8_t)((((w.cur[31] >> 5) & 1u) ^ 1u) & (w.done ^ 1u));
+        w.mask = (uint8_t)(0u - w.take);
+        for (k = 0; k < sizeof w.out; k++) {
+            w.out[k] = (uint8_t)((w.out[k] & (uint8_t)~w.mask) | (w.cur[k] & w.mask));
         }
-        done |= take;
+        w.done |= w.take;
     }
     /* none qualified (2^-128): the last round, so that the result never depends on a branch */
-    mask = (uint8_t)(0u - (uint8_t)(done ^ 1u));
-    for (k = 0; k < sizeof out; k++) {
-        out[k] = (uint8_t)((out[k] & (uint8_t)~mask) | (cur[k] & mask));
+    w.mask = (uint8_t)(0u - (uint8_t)(w.done ^ 1u));
+    for (k = 0; k < sizeof w.out; k++) {
+        w.out[k] = (uint8_t)((w.out[k] & (uint8_t)~w.mask) | (w.cur[k] & w.mask));
     }
-    out[0] &= 0xF8;
-    out[31] &= 0x7F;
-    out[31] |= 0x40;
-    memcpy(xprv, out, 64);
-
-    sodium_memzero(&keyed, sizeof keyed);
-    sodium_memzero(&st, sizeof st);
-    sodium_memzero(&st256, sizeof st256);
-    sodium_memzero(s, sizeof s);
-    sodium_memzero(cur, sizeof cur);
-    sodium_memzero(out, sizeof out);
-    sodium_memzero(&done, sizeof done);
-    sodium_memzero(&take, sizeof take);
-    sodium_memzero(&mask, sizeof mask);
+    w.out[0] &= 0xF8;
+    w.out[31] &= 0x7F;
+    w.out[31] |= 0x40;
+    memcpy(xprv, w.out, 64);
+    sodium_memzero(&w, sizeof w);
     return HD_OK;
 }
 
