@@ -412,3 +412,22 @@ def test_derivation_argument_checks(tmp_path):
     proc = ccl("addresses", "--mnemonic-file", "m.txt", "--network", "mainnet", "--engine",
                "libccl", "--derivation", "ledger", cwd=tmp_path)  # fmt: skip
     assert proc.returncode == 2 and "derives Icarus keys only" in proc.stderr
+
+
+def test_trezor_ledger_vector_through_addresses_and_verify(tmp_path):
+    """ccl addresses --derivation ledger writes trezor-firmware's LEDGER address at 0/0; ccl
+    verify with the same --derivation accepts the file (engine only: libccl has no Ledger keys),
+    and without it reports the Icarus address that differs."""
+    v = next(v for v in TREZOR["base_addresses"] if v["derivation"] == "ledger")
+    (tmp_path / "m.txt").write_text(v["mnemonic"])
+    proc = ccl("addresses", "--mnemonic-file", "m.txt", "--network", "mainnet", "--count", "3",
+               "--derivation", "ledger", "--format", "csv", "--out", "l.csv",
+               cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert v["address"] in (tmp_path / "l.csv").read_text()
+    proc = ccl("verify", "l.csv", "--mnemonic-file", "m.txt", "--network", "mainnet",
+               "--derivation", "ledger", cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 0 and "libccl derives no ledger keys" in proc.stderr, proc.stderr
+    proc = ccl("verify", "l.csv", "--mnemonic-file", "m.txt", "--network", "mainnet",
+               cwd=tmp_path)  # fmt: skip
+    assert proc.returncode == 1 and v["address"] in proc.stderr

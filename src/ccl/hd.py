@@ -49,9 +49,13 @@ Usage
 1 (internal/change); ``kind`` is ``"base"`` (payment key + the account's stake key m/.../2/0) or
 ``"enterprise"``. Indices are soft: 0 .. 2**31-1.
 
-Mnemonics are str or UTF-8 bytes, BIP-39-normalised (NFKD, lower case, any whitespace between
-words); a rejected one raises :class:`MnemonicError` (a ``ValueError``) whose message and
-``reason`` say why (unknown word and its position, word count, checksum), never which word.
+Mnemonics are str or UTF-8 bytes of 9, 12, 15, 18, 21 or 24 English words (:data:`WORD_COUNTS`),
+BIP-39-normalised (NFKD, lower case, any whitespace between words); a rejected one raises
+:class:`MnemonicError` (a ``ValueError``) whose message and ``reason`` say why (unknown word and
+its position, word count, checksum), never which word. The passphrase is any bytes (CIP-0003; a
+str stands for its UTF-8 bytes as typed). ``AccountKey.from_mnemonic(..., derivation=...)`` picks
+the master-key algorithm of :data:`DERIVATIONS`: ``"icarus"`` (the default, what libccl and the
+software wallets use), ``"ledger"`` (Ledger and BitBox02) or ``"icarus-trezor"`` (Trezor).
 
 Secrets
 -------
