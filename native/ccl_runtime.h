@@ -70,6 +70,16 @@ void ccl_rt_out_free(ccl_out *out, int wipe);
 /* Explicit, non-elidable wipe. */
 void ccl_rt_wipe(void *p, size_t n);
 
+/* A CclLib's closed flag: written by close() on one thread while calls and batch workers on
+   others read it (no GIL on a free-threaded CPython), so every access is atomic. Release/acquire:
+   a call that sees the flag set also sees everything close()'s thread did before. */
+static inline int ccl_rt_flag_get(const int *flag) {
+    return __atomic_load_n(flag, __ATOMIC_ACQUIRE);
+}
+static inline void ccl_rt_flag_set(int *flag, int value) {
+    __atomic_store_n(flag, value, __ATOMIC_RELEASE);
+}
+
 /* Path of the loaded libccl (for diagnostics); "" if unknown. */
 const char *ccl_rt_library_path(void);
 

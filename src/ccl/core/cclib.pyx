@@ -83,7 +83,7 @@ cdef class CclLib:
             self._check_lib_path(lib_path)
         elif os.environ.get("CCL_LIB_PATH"):
             self._check_lib_path(os.environ["CCL_LIB_PATH"], "CCL_LIB_PATH")
-        self._closed = 0
+        ccl_rt_flag_set(&self._closed, 0)
         self.account = Account(self)
         self.address = Address(self)
         self.crypto = Crypto(self)
@@ -121,12 +121,14 @@ cdef class CclLib:
 
     @property
     def closed(self):
-        return bool(self._closed)
+        return bool(ccl_rt_flag_get(&self._closed))
 
     def close(self):
         """Retire this handle. Idempotent. Later calls raise CclClosedError; batch items that have
-        not started yet are abandoned. The process-wide isolate stays (other handles use it)."""
-        self._closed = 1
+        not started yet are abandoned. The process-wide isolate stays (other handles use it). Safe to call while other
+        threads are inside calls of this handle: those finish normally (an atomic flag, checked
+        before each call and each batch item; docs/FREE_THREADING.md)."""
+        ccl_rt_flag_set(&self._closed, 1)
 
     def __enter__(self):
         return self
@@ -135,17 +137,17 @@ cdef class CclLib:
         self.close()
 
     def __repr__(self):
-        return f"<ccl.CclLib {'closed' if self._closed else 'open'}>"
+        return f"<ccl.CclLib {'closed' if ccl_rt_flag_get(&self._closed) else 'open'}>"
 
     # pickling (dask) ------------------------------------------------------------------------
     # By reconstruction: the receiving process makes a fresh handle over its own isolate (a
     # handle holds no native pointer; an isolate cannot cross processes), closed if this one was.
     def __reduce__(self):
-        return (CclLib, (), {"closed": bool(self._closed)})
+        return (CclLib, (), {"closed": bool(ccl_rt_flag_get(&self._closed))})
 
     def __setstate__(self, state):
         if state.get("closed"):
-            self._closed = 1
+            ccl_rt_flag_set(&self._closed, 1)
     # end pickling (dask) --------------------------------------------------------------------
 
     def version(self):
@@ -162,7 +164,7 @@ cdef object _call(CclLib lib, ccl_req *req, int kind, object secret):
     cdef ccl_out out
     if lib is None:
         _raise_no_library()
-    if lib._closed:
+    if ccl_rt_flag_get(&lib._closed):
         _raise_closed()
     with nogil:
         ccl_rt_call(req, &out, buf, INLINE_CAP)
