@@ -80,6 +80,15 @@ static inline void ccl_rt_flag_set(int *flag, int value) {
     __atomic_store_n(flag, value, __ATOMIC_RELEASE);
 }
 
+/* A pointer slot read on every call by many threads and replaced rarely (CclLib's namespace
+   attributes): atomic, so a reader gets the old or the new pointer, never a torn one. */
+static inline void *ccl_rt_ptr_get(void *const *slot) {
+    return __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+}
+static inline void ccl_rt_ptr_set(void **slot, void *value) {
+    __atomic_store_n(slot, value, __ATOMIC_RELEASE);
+}
+
 /* Path of the loaded libccl (for diagnostics); "" if unknown. */
 const char *ccl_rt_library_path(void);
 
