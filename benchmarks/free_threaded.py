@@ -148,7 +148,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=0.4)
-    ap.add_argument("--python", nargs="*", help="interpreters to run under ('cached': the 3.13t/3.13 venvs)")
+    ap.add_argument(
+        "--python", nargs="*", help="interpreters to run under ('cached': the 3.13t/3.13 venvs)"
+    )
     a = ap.parse_args()
     if a.python is None:
         before = os.getloadavg()
@@ -161,7 +163,9 @@ def main():
     for py in pys:
         cp = subprocess.run(
             [py, __file__, "--rounds", str(a.rounds), "--seconds", str(a.seconds)],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if cp.returncode != 0:
             runs[py] = {"error": cp.stderr[-2000:]}
@@ -171,7 +175,10 @@ def main():
         tag = "ft" if not res["gil_enabled"] else "gil"
         for name, v in res["calls"].items():
             ratios[f"{tag}_{name}_t2_over_t1"] = {
-                "value": v["t2_over_t1"], "better": "higher", "gate": False, "needs": None,
+                "value": v["t2_over_t1"],
+                "better": "higher",
+                "gate": False,
+                "needs": None,
                 "desc": f"{res['python']}: {name}, 2 Python threads / 1 (control beside it)",
             }
     ft = next((r for r in runs.values() if r.get("gil_enabled") is False), None)
@@ -179,8 +186,12 @@ def main():
     if ft and gil:
         for name in ft["calls"]:
             ratios[f"ft_over_gil_{name}_1t"] = {
-                "value": round(ft["calls"][name]["us_per_call_1t"] / gil["calls"][name]["us_per_call_1t"], 3),
-                "better": "lower", "gate": False, "needs": None,
+                "value": round(
+                    ft["calls"][name]["us_per_call_1t"] / gil["calls"][name]["us_per_call_1t"], 3
+                ),
+                "better": "lower",
+                "gate": False,
+                "needs": None,
                 "desc": f"{name}: single-thread cost on 3.13t / on the GIL build",
             }
     note = "no cached 3.13t: run scripts/freethreaded.sh first" if not pys else ""

@@ -31,8 +31,11 @@ def pytest_runtest_makereport(item, call):
     if top in NO_FREE_THREADED_BUILD:
         rep = outcome.get_result()
         rep.outcome = "skipped"
-        rep.longrepr = (str(item.path), item.location[1] or 0,
-                        f"Skipped: {top} does not install on free-threaded CPython")
+        rep.longrepr = (
+            str(item.path),
+            item.location[1] or 0,
+            f"Skipped: {top} does not install on free-threaded CPython",
+        )
 
 
 @pytest.fixture(scope="session")

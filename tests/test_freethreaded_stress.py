@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the child's table of operations: one operation per line)
 """Stress without the GIL (#21): 8 Python threads x every API family x mixed valid/invalid input,
 with ``close()`` of a shared CclLib and of a shared AccountKey racing the calls, bounded in time.
 

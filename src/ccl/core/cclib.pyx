@@ -177,9 +177,9 @@ cdef class CclLib:
 
     def close(self):
         """Retire this handle. Idempotent. Later calls raise CclClosedError; batch items that have
-        not started yet are abandoned. The process-wide isolate stays (other handles use it). Safe to call while other
-        threads are inside calls of this handle: those finish normally (an atomic flag, checked
-        before each call and each batch item; docs/FREE_THREADING.md)."""
+        not started yet are abandoned. The process-wide isolate stays (other handles use it).
+        Safe while other threads are inside calls of this handle: those finish normally (an
+        atomic flag, checked before each call and each batch item; docs/FREE_THREADING.md)."""
         ccl_rt_flag_set(&self._closed, 1)
 
     def __enter__(self):
