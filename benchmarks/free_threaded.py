@@ -166,6 +166,8 @@ def main():
             capture_output=True,
             text=True,
             check=False,
+            # each interpreter imports its own venv's ccl: drop the harness's PYTHONPATH
+            env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHON_GIL")},
         )
         if cp.returncode != 0:
             runs[py] = {"error": cp.stderr[-2000:]}
