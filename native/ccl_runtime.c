@@ -112,7 +112,8 @@ static int attach_slow(graal_isolatethread_t **out) {
         rc = CCL_RT_ATTACH_FAILED;
     }
     if (rc == 0) {
-        g_attached++;
+        /* atomic: on_thread_exit() decrements it without the lock */
+        __atomic_fetch_add(&g_attached, 1, __ATOMIC_RELAXED);
         t_thread = th;
         t_generation = gen;
         pthread_setspecific(g_exit_key, (void *)th);

@@ -70,6 +70,25 @@ void ccl_rt_out_free(ccl_out *out, int wipe);
 /* Explicit, non-elidable wipe. */
 void ccl_rt_wipe(void *p, size_t n);
 
+/* A CclLib's closed flag: written by close() on one thread while calls and batch workers on
+   others read it (no GIL on a free-threaded CPython), so every access is atomic. Release/acquire:
+   a call that sees the flag set also sees everything close()'s thread did before. */
+static inline int ccl_rt_flag_get(const int *flag) {
+    return __atomic_load_n(flag, __ATOMIC_ACQUIRE);
+}
+static inline void ccl_rt_flag_set(int *flag, int value) {
+    __atomic_store_n(flag, value, __ATOMIC_RELEASE);
+}
+
+/* A pointer slot read on every call by many threads and replaced rarely (CclLib's namespace
+   attributes): atomic, so a reader gets the old or the new pointer, never a torn one. */
+static inline void *ccl_rt_ptr_get(void *const *slot) {
+    return __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+}
+static inline void ccl_rt_ptr_set(void **slot, void *value) {
+    __atomic_store_n(slot, value, __ATOMIC_RELEASE);
+}
+
 /* Path of the loaded libccl (for diagnostics); "" if unknown. */
 const char *ccl_rt_library_path(void);
 

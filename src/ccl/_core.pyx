@@ -19,6 +19,7 @@ it (``lib.wallet`` is ``core/lib/wallet.pyx``). Every extern lives in ``includes
 
 cimport cython
 from cpython.exc cimport PyErr_CheckSignals
+from cpython.ref cimport PyObject
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdlib cimport calloc, free
 from libc.string cimport memset

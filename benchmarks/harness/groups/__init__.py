@@ -47,6 +47,15 @@ EXTERNAL = [
         full_args=["--count", "10000000"],
         timeout=1800,
     ),
+    # Free-threaded CPython (#21): 1 vs 2 Python threads per call on the 3.13t (and GIL 3.13)
+    # interpreters scripts/freethreaded.sh caches, beside a pure-Python control; context only.
+    External(
+        "free_threaded",
+        "free_threaded.py",
+        quick_args=["--python", "cached", "--rounds", "3", "--seconds", "0.3"],
+        full_args=["--python", "cached", "--rounds", "7", "--seconds", "0.5"],
+        timeout=900,
+    ),
 ]  # fmt: skip
 
 

@@ -55,7 +55,7 @@ cdef list _many(CclLib lib, ccl_req *template, object items, int item, int kind,
     nthreads = thread_count(opts.threads, n)
     if lib is None:
         _raise_no_library()
-    if lib._closed:
+    if ccl_rt_flag_get(&lib._closed):
         _raise_closed()
     if n == 0:
         return []
@@ -100,7 +100,7 @@ cdef int _run_window(CclLib lib, ccl_batch *b, Py_ssize_t m, int nthreads, int k
     finally:
         with nogil:
             ccl_batch_join(b)
-    if lib._closed and ccl_batch_done(b) < <size_t>m:
+    if ccl_rt_flag_get(&lib._closed) and ccl_batch_done(b) < <size_t>m:
         _raise_closed()  # closed mid-batch: the unstarted items were abandoned
     _collect(ccl_batch_outs(b), m, kind, secret, raise_first, base, result)
     return 0

@@ -40,6 +40,56 @@ def _base_version(v):
     return v.split("-", 1)[0].split("+", 1)[0].strip()
 
 
+cdef enum:
+    NS_COUNT = 9  # CclLib's namespaces: the _NamespaceSlot indices in the class body
+
+
+cdef class CclLib
+
+
+cdef int _set_namespace(CclLib lib, int k, object ns) except -1:
+    lib._keep.append(ns)  # first: the new object is owned before any reader can see it
+    ccl_rt_ptr_set(<void **>&lib._ns[k], <void *>ns)
+    return 0
+
+
+@cython.final
+cdef class _NamespaceSlot:
+    """The descriptor behind ``CclLib.account`` ... ``CclLib.quicktx``.
+
+    Why not plain ``cdef public`` attributes: on a free-threaded CPython, Cython guards those
+    with a critical section on the handle, so every ``lib.crypto.blake2b_256(...)`` from every
+    thread locked the one shared CclLib (docs/FREE_THREADING.md). This reads an atomic pointer
+    instead; assignment (``lib.crypto = other``) still works and keeps the old object alive for
+    the handle's lifetime, so a reader never sees a freed namespace."""
+    cdef int k
+    cdef str name
+
+    def __cinit__(self, int k, str name):
+        self.k = k
+        self.name = name
+
+    def __get__(self, obj, objtype):
+        if obj is None:
+            return self
+        cdef CclLib lib = <CclLib?>obj
+        cdef void *p = NULL
+        if lib._keep is not None:  # None only before __init__ or once the GC cleared a cycle
+            p = ccl_rt_ptr_get(<void *const *>&lib._ns[self.k])
+        if p == NULL:
+            raise AttributeError(f"'CclLib' object has no attribute {self.name!r}")
+        return <object>p
+
+    def __set__(self, obj, value):
+        cdef CclLib lib = <CclLib?>obj
+        if lib._keep is None:
+            lib._keep = []
+        _set_namespace(lib, self.k, value)
+
+    def __delete__(self, obj):
+        raise AttributeError(f"CclLib.{self.name} cannot be deleted")
+
+
 @cython.final
 cdef class CclLib:
     """A cheap handle over the process-wide libccl runtime.
@@ -65,17 +115,22 @@ cdef class CclLib:
     TESTNET = Network.TESTNET
     PREPROD = Network.PREPROD
     PREVIEW = Network.PREVIEW
+    account = _NamespaceSlot(0, "account")
+    address = _NamespaceSlot(1, "address")
+    crypto = _NamespaceSlot(2, "crypto")
+    tx = _NamespaceSlot(3, "tx")
+    plutus = _NamespaceSlot(4, "plutus")
+    script = _NamespaceSlot(5, "script")
+    gov = _NamespaceSlot(6, "gov")
+    wallet = _NamespaceSlot(7, "wallet")
+    quicktx = _NamespaceSlot(8, "quicktx")
 
     cdef int _closed
-    cdef public object account
-    cdef public object address
-    cdef public object crypto
-    cdef public object tx
-    cdef public object plutus
-    cdef public object script
-    cdef public object gov
-    cdef public object wallet
-    cdef public object quicktx
+    # The nine namespaces (lib.account ... lib.quicktx, _NamespaceSlot below): borrowed pointers,
+    # read without a lock; _keep owns every namespace ever assigned, so a pointer a reader just
+    # loaded stays valid when another thread assigns a new namespace.
+    cdef PyObject *_ns[NS_COUNT]
+    cdef list _keep
 
     def __init__(self, lib_path=None):
         global _version_checked
@@ -83,16 +138,13 @@ cdef class CclLib:
             self._check_lib_path(lib_path)
         elif os.environ.get("CCL_LIB_PATH"):
             self._check_lib_path(os.environ["CCL_LIB_PATH"], "CCL_LIB_PATH")
-        self._closed = 0
-        self.account = Account(self)
-        self.address = Address(self)
-        self.crypto = Crypto(self)
-        self.tx = Transaction(self)
-        self.plutus = Plutus(self)
-        self.script = Script(self)
-        self.gov = Governance(self)
-        self.wallet = Wallet(self)
-        self.quicktx = QuickTx(self)
+        ccl_rt_flag_set(&self._closed, 0)
+        if self._keep is None:
+            self._keep = []
+        for k, ns in enumerate((Account(self), Address(self), Crypto(self), Transaction(self),
+                                Plutus(self), Script(self), Governance(self), Wallet(self),
+                                QuickTx(self))):
+            _set_namespace(self, k, ns)
         if not _version_checked and not os.environ.get("CCL_SKIP_VERSION_CHECK"):
             lib_ver = self.version()
             if _base_version(lib_ver) != _base_version(EXPECTED_LIB_VERSION):
@@ -121,12 +173,14 @@ cdef class CclLib:
 
     @property
     def closed(self):
-        return bool(self._closed)
+        return bool(ccl_rt_flag_get(&self._closed))
 
     def close(self):
         """Retire this handle. Idempotent. Later calls raise CclClosedError; batch items that have
-        not started yet are abandoned. The process-wide isolate stays (other handles use it)."""
-        self._closed = 1
+        not started yet are abandoned. The process-wide isolate stays (other handles use it).
+        Safe while other threads are inside calls of this handle: those finish normally (an
+        atomic flag, checked before each call and each batch item; docs/FREE_THREADING.md)."""
+        ccl_rt_flag_set(&self._closed, 1)
 
     def __enter__(self):
         return self
@@ -135,17 +189,17 @@ cdef class CclLib:
         self.close()
 
     def __repr__(self):
-        return f"<ccl.CclLib {'closed' if self._closed else 'open'}>"
+        return f"<ccl.CclLib {'closed' if ccl_rt_flag_get(&self._closed) else 'open'}>"
 
     # pickling (dask) ------------------------------------------------------------------------
     # By reconstruction: the receiving process makes a fresh handle over its own isolate (a
     # handle holds no native pointer; an isolate cannot cross processes), closed if this one was.
     def __reduce__(self):
-        return (CclLib, (), {"closed": bool(self._closed)})
+        return (CclLib, (), {"closed": bool(ccl_rt_flag_get(&self._closed))})
 
     def __setstate__(self, state):
         if state.get("closed"):
-            self._closed = 1
+            ccl_rt_flag_set(&self._closed, 1)
     # end pickling (dask) --------------------------------------------------------------------
 
     def version(self):
@@ -162,7 +216,7 @@ cdef object _call(CclLib lib, ccl_req *req, int kind, object secret):
     cdef ccl_out out
     if lib is None:
         _raise_no_library()
-    if lib._closed:
+    if ccl_rt_flag_get(&lib._closed):
         _raise_closed()
     with nogil:
         ccl_rt_call(req, &out, buf, INLINE_CAP)

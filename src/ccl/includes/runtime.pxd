@@ -70,6 +70,10 @@ cdef extern from "ccl_runtime.h" nogil:
     void ccl_rt_call(const ccl_req *req, ccl_out *out, char *buf, size_t cap)
     void ccl_rt_out_free(ccl_out *out, int wipe)
     const char *ccl_rt_library_path()
+    int ccl_rt_flag_get(const int *flag)
+    void ccl_rt_flag_set(int *flag, int value)
+    void *ccl_rt_ptr_get(void *const *slot)
+    void ccl_rt_ptr_set(void **slot, void *value)
     long ccl_rt_attached_threads()
     unsigned long ccl_rt_generation()
 

@@ -1,0 +1,204 @@
+"""free_threaded: do N Python threads calling ccl scale with cores on a free-threaded CPython?
+
+Each call below runs in 1 and then 2 Python threads sharing ONE ``CclLib`` and ONE key object (as a
+backend's worker threads do), beside a pure-Python control loop measured the same way in the same
+run: the control's 2/1 ratio says how much of two cores the machine gave at that moment (on a shared
+machine it is far below 2). Rounds interleave 1- and 2-thread runs of every call; each ratio is
+the median over rounds of (calls/s with 2 threads) / (calls/s with 1).
+
+    python benchmarks/free_threaded.py [--rounds R] [--seconds S] [--python PY ...]
+
+Without --python it measures the interpreter it runs on. With --python it runs itself under each
+interpreter given (e.g. the 3.13t and GIL 3.13 venvs scripts/freethreaded.sh builds) and prints
+one JSON object: {"runs": {interpreter: {...}}, "ratios": {...}} (the harness's external-group
+format; every ratio is context, not gated: "gate": false). Cached interpreters are used when
+--python is "cached".
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "contenders"))
+CACHE = os.environ.get("CCL_CACHE_DIR") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "ccl"
+)
+CACHED = [os.path.join(CACHE, "python", v, "bin", "python") for v in ("venv-3.13t", "venv-3.13")]
+
+
+def _control():
+    """Pure-Python work (no ccl): the yardstick of what two threads can get right now."""
+    x = 0
+    for i in range(200):
+        x += i * i
+    return x
+
+
+def calls():
+    import _common as C
+
+    import ccl
+    from ccl.hd import AccountKey
+
+    lib = ccl.CclLib()
+    key = AccountKey.from_mnemonic(C.MNEMONIC).public_key()
+    counter = iter(range(1 << 62))  # next() on a shared iterator is atomic enough here
+    lock = threading.Lock()
+
+    def hd_one():
+        with lock:
+            i = next(counter) % (1 << 31)
+        return key.addresses(ccl.Network.MAINNET, i, 1, threads=1)
+
+    def hd_fixed():
+        return key.addresses(ccl.Network.MAINNET, 0, 1, threads=1)
+
+    plan, utxos, pp = C.TXPLAN_YAML, C.UTXOS, C.PROTOCOL_PARAMS
+    table = {
+        "control": _control,
+        "blake2b_256": lambda: lib.crypto.blake2b_256(C.BLAKE_HEX),
+        "address_validate": lambda: lib.address.validate(C.EXPECTED_FIRST_ADDRESS),
+        "tx_hash": lambda: lib.tx.hash(C.TX_CBOR),
+        "quicktx_build": lambda: lib.quicktx.build(plan, utxos, pp),
+        "hd_1addr": hd_fixed,
+        "hd_1addr_distinct_index": hd_one,
+        # diagnosis: the cost of reaching a namespace of the shared handle (no native call)
+        "attr_lib_crypto": lambda: lib.crypto,
+    }
+    # warm up every call once (isolate creation, JIT-free but first-use costs inside libccl)
+    for fn in table.values():
+        fn()
+    return table
+
+
+def rate(fn, threads, seconds):
+    """(calls/s, calls per CPU-second, CPU share) with ``threads`` threads looping on ``fn``.
+
+    Calls per CPU-second is the number to trust on a shared machine: if two threads slow each
+    other down (a contended lock spinning, cache lines of shared objects bouncing between
+    cores), each call costs more CPU than with one thread. The CPU share (CPU seconds of the
+    threads / (wall seconds x threads)) is how much of its cores the run got; a thread blocked on
+    a lock shows up as a share below the control's."""
+    stop = threading.Event()
+    counts = [0] * threads
+    cpu = [0.0] * threads
+    start = threading.Barrier(threads + 1)
+
+    def loop(k):
+        start.wait()
+        c0 = time.thread_time()
+        n = 0
+        while not stop.is_set():
+            for _ in range(16):
+                fn()
+            n += 16
+        cpu[k] = time.thread_time() - c0
+        counts[k] = n
+
+    ts = [threading.Thread(target=loop, args=(k,)) for k in range(threads)]
+    for t in ts:
+        t.start()
+    start.wait()
+    t0 = time.perf_counter()
+    time.sleep(seconds)
+    stop.set()
+    for t in ts:
+        t.join()
+    wall = time.perf_counter() - t0
+    n = sum(counts)
+    return n / wall, n / max(sum(cpu), 1e-9), sum(cpu) / (wall * threads)
+
+
+def measure(rounds, seconds):
+    table = calls()
+    r1 = {k: [] for k in table}
+    r2 = {k: [] for k in table}
+    for _ in range(rounds):
+        for name, fn in table.items():
+            r1[name].append(rate(fn, 1, seconds))
+            r2[name].append(rate(fn, 2, seconds))
+    gil = sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True
+    out = {
+        "python": sys.version.split()[0] + ("" if gil else "t"),
+        "gil_enabled": gil,
+        "loadavg_before_after": None,
+        "calls": {},
+    }
+    med = statistics.median
+    for name in table:
+        ratios = [b[0] / a[0] for a, b in zip(r1[name], r2[name])]
+        out["calls"][name] = {
+            "us_per_call_1t": round(1e6 / max(a[0] for a in r1[name]), 3),
+            "t2_over_t1": round(med(ratios), 3),
+            "t2_over_t1_rounds": [round(x, 3) for x in ratios],
+            # calls per CPU-second, 2 threads / 1: 1.0 = no slow-down from sharing
+            "cpu_efficiency_2t": round(med(b[1] / a[1] for a, b in zip(r1[name], r2[name])), 3),
+            "cpu_share_2t": round(med(b[2] for b in r2[name]), 3),
+        }
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--seconds", type=float, default=0.4)
+    ap.add_argument(
+        "--python", nargs="*", help="interpreters to run under ('cached': the 3.13t/3.13 venvs)"
+    )
+    a = ap.parse_args()
+    if a.python is None:
+        before = os.getloadavg()
+        res = measure(a.rounds, a.seconds)
+        res["loadavg_before_after"] = [round(before[0], 2), round(os.getloadavg()[0], 2)]
+        print(json.dumps(res))
+        return
+    pys = [p for p in (CACHED if a.python in ([], ["cached"]) else a.python) if os.path.exists(p)]
+    runs, ratios = {}, {}
+    for py in pys:
+        cp = subprocess.run(
+            [py, __file__, "--rounds", str(a.rounds), "--seconds", str(a.seconds)],
+            capture_output=True,
+            text=True,
+            check=False,
+            # each interpreter imports its own venv's ccl: drop the harness's PYTHONPATH
+            env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHON_GIL")},
+        )
+        if cp.returncode != 0:
+            runs[py] = {"error": cp.stderr[-2000:]}
+            continue
+        res = json.loads(cp.stdout.strip().splitlines()[-1])
+        runs[res["python"]] = res
+        tag = "ft" if not res["gil_enabled"] else "gil"
+        for name, v in res["calls"].items():
+            ratios[f"{tag}_{name}_t2_over_t1"] = {
+                "value": v["t2_over_t1"],
+                "better": "higher",
+                "gate": False,
+                "needs": None,
+                "desc": f"{res['python']}: {name}, 2 Python threads / 1 (control beside it)",
+            }
+    ft = next((r for r in runs.values() if r.get("gil_enabled") is False), None)
+    gil = next((r for r in runs.values() if r.get("gil_enabled") is True), None)
+    if ft and gil:
+        for name in ft["calls"]:
+            ratios[f"ft_over_gil_{name}_1t"] = {
+                "value": round(
+                    ft["calls"][name]["us_per_call_1t"] / gil["calls"][name]["us_per_call_1t"], 3
+                ),
+                "better": "lower",
+                "gate": False,
+                "needs": None,
+                "desc": f"{name}: single-thread cost on 3.13t / on the GIL build",
+            }
+    note = "no cached 3.13t: run scripts/freethreaded.sh first" if not pys else ""
+    print(json.dumps({"runs": runs, "ratios": ratios, "uptime": os.getloadavg(), "note": note}))
+
+
+if __name__ == "__main__":
+    main()
