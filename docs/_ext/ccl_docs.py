@@ -26,7 +26,8 @@ import tempfile
 
 DOCS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(DOCS)
-BENCH_DIR = os.path.join(DOCS, "bench")
+# CCL_DOCS_BENCH_DIR previews another run (a harness --out directory) before it is committed.
+BENCH_DIR = os.environ.get("CCL_DOCS_BENCH_DIR") or os.path.join(DOCS, "bench")
 API_OUT = os.path.join(DOCS, "api", "generated")
 API_MARKER = "<!-- ccl-api-toctree -->"
 BENCH_MARKER = "<!-- ccl-bench -->"
@@ -240,8 +241,10 @@ def bench_markdown():
             ":::",
             "",
         ]
-    if os.path.exists(os.path.join(BENCH_DIR, "results.png")):
-        L += ["```{image} bench/results.png", ":alt: benchmark chart (log scale)", "```", ""]
+    png = os.path.join(BENCH_DIR, "results.png")
+    if os.path.exists(png):
+        rel = os.path.relpath(png, DOCS)
+        L += [f"```{{image}} {rel}", ":alt: benchmark chart (log scale)", "```", ""]
     return "\n".join(L) + body
 
 
