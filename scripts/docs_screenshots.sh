@@ -19,7 +19,7 @@ shot() {  # NAME PAGE WIDTHxHEIGHT
   local name=$1 page=$2 size=$3 profile
   profile="$(mktemp -d)"
   chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$profile" \
-    --window-size="${size/x/,}" --screenshot="$PWD/$OUT/$name.png" \
+    --window-size="${size/x/,}" --screenshot="$PWD/$OUT/$name.png" --virtual-time-budget=2000 \
     "file://$PWD/$SITE/$page" >/dev/null 2>&1
   rm -rf "$profile"
   [ -s "$OUT/$name.png" ] || { echo "docs_screenshots: $name.png not written" >&2; return 1; }
@@ -28,4 +28,5 @@ shot() {  # NAME PAGE WIDTHxHEIGHT
 shot index index.html 1280x900
 shot guide-cli guides/cli/index.html 1280x1400
 shot api-ccl-hd api/generated/ccl.hd/index.html 1280x1400
+shot api-ccl-dask api/generated/ccl.dask/index.html 1280x3200   # tall: the function entries
 shot api-ccl-narrow api/generated/ccl/index.html 420x900   # a phone-sized window
