@@ -129,6 +129,20 @@ def add_key_source(p, *, account_key=True, required=False):
     )
 
 
+#: The key-source flags that name a file the run reads (attribute, flag): no output of the run
+#: may be one of these files (ccl.cli.paths.check_distinct). A new file flag goes here too.
+INPUT_FILE_FLAGS = (
+    ("mnemonic_file", "--mnemonic-file"),
+    ("passphrase_file", "--passphrase-file"),
+    ("account_key_file", "--account-key-file"),
+)
+
+
+def input_paths(args):
+    """[(flag, path)] of the files the run reads (stdin, '-', is not a file)."""
+    return [(flag, getattr(args, attr, None)) for attr, flag in INPUT_FILE_FLAGS]
+
+
 def add_network(p, required=True):
     p.add_argument(
         "--network",
