@@ -166,6 +166,27 @@ def run_addresses(args, start, count, open_source):
     return 0
 
 
+def _check_files(out_dir, manifest):
+    """Every file the manifest lists exists and has its SHA-256 (streamed, bounded memory)."""
+    import hashlib
+
+    for part in manifest.get("files", ()):
+        path = os.path.join(out_dir, part["file"])
+        digest = hashlib.sha256()
+        try:
+            with open(path, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(block)
+        except FileNotFoundError:
+            raise CliError(f"{path}: missing (listed in the dataset's manifest.json)") from None
+        except OSError as e:
+            raise CliError(f"cannot read {path}: {e.strerror}") from None
+        if digest.hexdigest() != part.get("sha256"):
+            raise CliError(
+                f"{path}: SHA-256 differs from the dataset's manifest.json: the file was changed"
+            )
+
+
 def run_verify(args):
     if not os.path.isdir(args.file):
         raise UsageError(f"with --scheduler, FILE must be a dataset directory: {args.file}")
@@ -186,6 +207,7 @@ def run_verify(args):
             f"--network {args.network} contradicts the dataset's manifest (network "
             f"{manifest['network']}): verify checks the dataset as it was written"
         )
+    _check_files(args.file, manifest)
     secret = dask.WorkerSecret(path=os.path.abspath(args.mnemonic_file))
     try:
         report = dask.verify_parquet_dataset(
