@@ -144,7 +144,7 @@ def run_addresses(args, start, count, open_source):
                 pass
         if phrase_path is not None and manifest is None and os.path.lexists(phrase_path):
             drop_new_wallet(phrase_path)
-        if isinstance(e, dask.PartitionError):
+        if isinstance(e, RuntimeError) and str(e).startswith("ccl.dask"):
             raise CliError(f"--out {args.out}: {e}") from None
         if isinstance(e, OSError) and e.filename:
             raise
