@@ -189,13 +189,15 @@ SPELLINGS = st.sampled_from(
     NAMES + [f"sub/../{n}" for n in NAMES] + ["link-a", "link-phrase", "hard-phrase", "./a.txt"]
 )
 
+MNEMONIC_SPELLINGS = ["phrase.txt", "sub/../phrase.txt", "link-phrase", "hard-phrase"]
+
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     out=SPELLINGS,
     phrase_out=st.one_of(st.none(), SPELLINGS),
     manifest=st.one_of(st.none(), SPELLINGS),
-    mnemonic=st.one_of(st.none(), st.sampled_from(["phrase.txt", "sub/../phrase.txt", "link-phrase"])),
+    mnemonic=st.one_of(st.none(), st.sampled_from(MNEMONIC_SPELLINGS)),
     passphrase=st.booleans(),
     force=st.booleans(),
     tag=st.text(string.ascii_lowercase, min_size=8, max_size=8),

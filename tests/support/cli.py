@@ -2,6 +2,7 @@
 (tests/test_cli_safety*.py: a refused run must leave every file byte-identical)."""
 
 import os
+import re
 import subprocess
 import sys
 
@@ -49,4 +50,5 @@ def snapshot(root):
 
 def temp_files(root):
     """Names of ccl temp files (``.NAME.XXXXXXXX.ccl-partial``) under root."""
-    return sorted(n for n in os.listdir(root) if n.endswith(".ccl-partial"))
+    pattern = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.ccl-partial$")
+    return sorted(n for n in os.listdir(root) if pattern.match(n))
