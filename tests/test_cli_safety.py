@@ -51,7 +51,7 @@ def test_defect1_phrase_file_is_never_an_output(tmp_path, setup, args):
     assert snapshot(tmp_path) == before  # no phrase file, no output, no temp file
 
 
-# -- defect 2: --manifest obeys --force; no output replaces an input --------------------------
+# -- defect 2: --manifest obeys --force; no output replaces an input --
 
 
 def test_defect2_manifest_needs_force_and_never_is_the_output(tmp_path, phrase):
@@ -76,7 +76,7 @@ def test_defect2_manifest_needs_force_and_never_is_the_output(tmp_path, phrase):
     assert '"sha256"' in (tmp_path / "m.json").read_text()
 
 
-# -- defect 3: the manifest's temp file is unpredictable and never opened through a link --------
+# -- defect 3: the manifest's temp file is unpredictable and never opened through a link --
 
 
 def test_defect3_planted_link_at_the_old_manifest_temp_name(tmp_path, phrase):
@@ -136,7 +136,7 @@ def test_defect5_secrets_in_argv_are_named_never_echoed(tmp_path, phrase):
     assert proc.returncode == 2 and xsk[9:30] not in proc.stderr
 
 
-# -- defect 6: a failed run removes its new wallet's phrase; signals clean up --------------------
+# -- defect 6: a failed run removes its new wallet's phrase; signals clean up --
 
 
 def test_defect6_failed_run_removes_the_new_phrase(tmp_path):

@@ -43,7 +43,7 @@ def _start_big_run(xvk, tmp_path, *extra):
     return proc
 
 
-# -- defect 6b: SIGTERM / SIGHUP clean up like Ctrl-C; stale temp files go -----------------------
+# -- defect 6b: SIGTERM / SIGHUP clean up like Ctrl-C; stale temp files go --
 
 
 @pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
@@ -79,7 +79,7 @@ def test_defect6b_stale_temp_removed_held_one_kept(xvk, tmp_path):
     assert not stale.exists() and held.exists() and other.exists()
 
 
-# -- defect 7: concurrent runs on one target ------------------------------------------------------
+# -- defect 7: concurrent runs on one target ----------------------------------------------------
 
 
 def test_defect7_concurrent_force_manifest_runs_never_mix(xvk, tmp_path):
@@ -136,7 +136,7 @@ def test_defect7_dataset_replaced_mid_run_gets_no_manifest(xvk, tmp_path):
     assert "manifest.json" not in os.listdir(tmp_path / "elsewhere")
 
 
-# -- defect 10: closed stdout / stderr --------------------------------------------------------------
+# -- defect 10: closed stdout / stderr ----------------------------------------------------------
 
 
 @pytest.mark.parametrize("cmd", ["addresses", "find", "keys"])
@@ -166,7 +166,7 @@ def test_defect10_closed_stderr_keeps_diagnostics_out_of_the_data(xvk, tmp_path)
     assert len((tmp_path / "o.txt").read_text().split()) == 3
 
 
-# -- defect 11: Parquet errors are one line ---------------------------------------------------------
+# -- defect 11: Parquet errors are one line -----------------------------------------------------
 
 
 def test_defect11_parquet_dev_full_has_no_ignored_exception(xvk, tmp_path):
@@ -190,7 +190,7 @@ def test_defect11_non_utf8_file_name_verifies(xvk, tmp_path):
     assert proc.returncode == 0, proc.stderr
 
 
-# -- defect 12: messages name the file or flag --------------------------------------------------------
+# -- defect 12: messages name the file or flag --------------------------------------------------
 
 
 def test_defect12_bom_header_only_and_crlf(xvk, tmp_path):
