@@ -180,6 +180,17 @@ def test_defect11_parquet_dev_full_has_no_ignored_exception(xvk, tmp_path):
     assert "/dev/full" in proc.stderr
 
 
+def test_defect11_parquet_ctrl_c_has_no_ignored_exception(xvk, tmp_path):
+    pytest.importorskip("pyarrow")
+    proc = _start_big_run(xvk, tmp_path, "--format", "parquet")
+    time.sleep(1.0)  # past the first row group
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "Exception ignored" not in err and "Traceback" not in err
+    assert temp_files(tmp_path) == []
+
+
 def test_defect11_non_utf8_file_name_verifies(xvk, tmp_path):
     pytest.importorskip("pyarrow")
     name = os.fsdecode(b"addr\xff.parquet")
