@@ -14,6 +14,7 @@ away (broken pipe). A closed stdout where the data would go is exit 1 before any
 import os
 import signal
 import sys
+import threading
 
 from ccl.cli.common import (
     ArgumentParser,
@@ -89,7 +90,9 @@ def main(argv=None):
     def say(msg):
         print(f"ccl {args.command}: {redact(msg, argv)}", file=sys.stderr)
 
-    old = {s: signal.signal(s, _on_signal) for s in (signal.SIGTERM, signal.SIGHUP)}
+    old = {}
+    if threading.current_thread() is threading.main_thread():  # main() called from a thread
+        old = {s: signal.signal(s, _on_signal) for s in (signal.SIGTERM, signal.SIGHUP)}
     try:
         return args.run(args, sub)
     except OutputRefused as e:
