@@ -13,9 +13,9 @@ unpredictable name in the target's directory, never through a link) and held und
 ``flock`` for the life of the run; :func:`remove_stale_temps` removes the temp files of the same
 target that no live process holds any more (a run killed by ``kill -9`` or a power cut).
 
-:func:`lock_target` takes a run's exclusive lock on one target (a hidden ``.NAME.ccl-lock`` file
-next to it, never removed: removing a lock file races with its next taker), held from planning to
-commit, so that two runs on one target never interleave: the second is refused before it writes.
+:class:`TargetLock` is a run's exclusive lock on one target (a hidden ``.NAME.ccl-lock`` file
+next to it, removed by its holder at the end), held from planning to commit, so that two runs on
+one target never interleave: the second is refused before it writes.
 """
 
 import fcntl
@@ -121,30 +121,53 @@ def remove_stale_temps(real):
 
 
 class TargetLock:
-    """An exclusive, non-blocking lock on one target (see module doc); ``release()`` drops it."""
+    """An exclusive, non-blocking lock on one target (see module doc); ``release()`` drops it.
+
+    The lock file is removed by its holder before it lets go, so none is left behind; a taker
+    therefore checks, once it holds the lock, that the name still is the file it locked (else
+    it locked a removed file and tries again)."""
 
     def __init__(self, flag, path, real):
         directory = os.path.dirname(real) or "."
         self.path = os.path.join(directory, f".{os.path.basename(real)}{LOCK_SUFFIX}")
+        self.fd = None
         flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
-        try:
-            self.fd = os.open(self.path, flags, 0o600)
-        except OSError as e:
-            raise OutputRefused(f"{flag} {path}: cannot lock {self.path}: {e.strerror}") from None
-        try:
-            if not stat.S_ISREG(os.fstat(self.fd).st_mode):
-                raise OutputRefused(f"{flag} {path}: lock file {self.path} is not a regular file")
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(self.fd)
-            raise OutputRefused(
-                f"{flag} {path}: another ccl run is writing it (lock {self.path}); nothing written"
-            ) from None
-        except BaseException:
-            os.close(self.fd)
-            raise
+        for _ in range(5):
+            try:
+                fd = os.open(self.path, flags, 0o600)
+            except OSError as e:
+                raise OutputRefused(
+                    f"{flag} {path}: cannot create the lock file {self.path}: {e.strerror}"
+                ) from None
+            try:
+                st = os.fstat(fd)
+                if not stat.S_ISREG(st.st_mode):
+                    raise OutputRefused(f"{flag} {path}: lock file {self.path} is not a file")
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    raise OutputRefused(
+                        f"{flag} {path}: another ccl run is writing it (lock {self.path}); "
+                        f"nothing written"
+                    ) from None
+                try:
+                    now = os.lstat(self.path)
+                except FileNotFoundError:
+                    now = None
+            except BaseException:
+                os.close(fd)
+                raise
+            if now is not None and (now.st_dev, now.st_ino) == (st.st_dev, st.st_ino):
+                self.fd = fd
+                return
+            os.close(fd)  # the holder removed it meanwhile: take the new one
+        raise OutputRefused(f"{flag} {path}: another ccl run is writing it (lock {self.path})")
 
     def release(self):
         if self.fd is not None:
+            try:
+                os.unlink(self.path)  # still ours: nobody replaces a locked lock file
+            except OSError:
+                pass
             os.close(self.fd)
             self.fd = None
