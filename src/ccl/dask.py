@@ -486,6 +486,31 @@ def _remove_partials(out_dir):
                 pass
 
 
+def _dir_id(out_dir):
+    st = os.lstat(out_dir)
+    return (st.st_dev, st.st_ino)
+
+
+def _check_still_ours(out_dir, dir_id, parts):
+    """Before the manifest: ``out_dir`` is still the directory this call prepared (not replaced
+    or renamed meanwhile) and holds every part file it lists; else no manifest is written."""
+    try:
+        same = _dir_id(out_dir) == dir_id
+    except FileNotFoundError:
+        same = False
+    if not same:
+        raise RuntimeError(
+            f"ccl.dask.write_parquet_dataset: {out_dir} was replaced while the dataset was "
+            f"written; no manifest written"
+        )
+    for p in parts:
+        if not os.path.isfile(os.path.join(out_dir, p["file"])):
+            raise RuntimeError(
+                f"ccl.dask.write_parquet_dataset: {os.path.join(out_dir, p['file'])} vanished "
+                f"while the dataset was written; no manifest written"
+            )
+
+
 def _fingerprint(key):
     return hashlib.blake2b(key.to_bytes(), digest_size=8).hexdigest()
 
@@ -519,6 +544,7 @@ def write_parquet_dataset(
     args = _check_derivation(network, start, count, role, kind, account, partition_size, threads)
     net, start, count, role, kind, account, partition_size, threads = args
     out_dir = _prepare_dir(out_dir, force)
+    dir_id = _dir_id(out_dir)
     ranges = _ranges(start, count, partition_size)
     nparts = len(ranges)
     write = dask.delayed(_write_part, pure=True)
@@ -549,8 +575,9 @@ def write_parquet_dataset(
         _part_name(k, nparts) for k in range(nparts)
     ]:  # pragma: no cover - would be a scheduler bug
         raise RuntimeError("ccl.dask: partitions missing or duplicated; no manifest written")
+    _check_still_ours(out_dir, dir_id, parts)
     tmp = os.path.join(out_dir, f".{MANIFEST_NAME}.{uuid.uuid4().hex}.partial")
-    with open(tmp, "w", encoding="utf-8") as f:
+    with open(tmp, "x", encoding="utf-8") as f:
         json.dump(manifest, f, indent=1)
         f.write("\n")
         f.flush()

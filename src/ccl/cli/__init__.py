@@ -7,13 +7,23 @@ pieces: :mod:`ccl.cli.common` (flags, key sources, secret input, the two error k
 
 Exit status: 0 success; 1 a run-time failure (one line naming the file or input); 2 a usage
 error (argparse's, also for contradicting flags and refused outputs, before any work);
-130 Ctrl-C; 141 the reader of stdout went away (broken pipe).
+130 Ctrl-C; 143 SIGTERM, 129 SIGHUP (cleaned up like Ctrl-C); 141 the reader of stdout went
+away (broken pipe). A closed stdout where the data would go is exit 1 before any work.
 """
 
-import argparse
+import os
+import signal
 import sys
+import threading
 
-from ccl.cli.common import CliError, OutputRefused, UsageError, devnull_stdout
+from ccl.cli.common import (
+    ArgumentParser,
+    CliError,
+    OutputRefused,
+    UsageError,
+    devnull_stdout,
+    redact,
+)
 
 
 def build_parser():
@@ -21,7 +31,7 @@ def build_parser():
     from ccl import __version__
     from ccl.cli import addresses, find, keys, verify
 
-    parser = argparse.ArgumentParser(prog="ccl", description="Fast Cardano tooling over libccl.")
+    parser = ArgumentParser(prog="ccl", description="Fast Cardano tooling over libccl.")
     parser.add_argument("--version", action="version", version=f"ccl {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
@@ -31,46 +41,100 @@ def build_parser():
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM / SIGHUP: unwinds like Ctrl-C (temp files removed), exit 128 + signal."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum, frame):
+    raise Terminated(signum)
+
+
+def _guard_std_streams():
+    """A closed fd 0/1/2 (``>&-``) is reopened on /dev/null, so that no file the run opens
+    lands on it (stderr's diagnostics would go into an output). Returns the names of the
+    closed ones."""
+    closed = []
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(name)
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    if "stdout" in closed:
+        sys.stdout = None
+    if "stderr" in closed:
+        sys.stderr = open(os.devnull, "w")
+    return closed
+
+
 def main(argv=None):
+    closed = _guard_std_streams()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    ArgumentParser.argv = argv
     parser = build_parser()
     args = parser.parse_args(argv)
     sub = args.parser
+    if "stdout" in closed and getattr(args, "out", None) in (None, "-"):
+        print(f"ccl {args.command}: error: stdout is closed: nothing to write to", file=sys.stderr)
+        return 1
+    if "stdout" in closed:
+        sys.stdout = open(os.devnull, "w")
+
+    def say(msg):
+        print(f"ccl {args.command}: {redact(msg, argv)}", file=sys.stderr)
+
+    old = {}
+    if threading.current_thread() is threading.main_thread():  # main() called from a thread
+        old = {s: signal.signal(s, _on_signal) for s in (signal.SIGTERM, signal.SIGHUP)}
     try:
         return args.run(args, sub)
     except OutputRefused as e:
-        print(f"ccl {args.command}: error: {e}", file=sys.stderr)
+        say(f"error: {e}")
         return 2
     except UsageError as e:
-        sub.error(str(e))  # exit 2 with the usage line
+        sub.error(str(e))  # exit 2 with the usage line (redacted by ArgumentParser)
     except CliError as e:
-        print(f"ccl {args.command}: error: {e}", file=sys.stderr)
+        say(f"error: {e}")
         return 1
     except KeyboardInterrupt:
-        print(f"ccl {args.command}: interrupted", file=sys.stderr)
+        say("interrupted")
         return 130
+    except Terminated as e:
+        say(f"terminated by {signal.Signals(e.signum).name}")
+        return 128 + e.signum
     except BrokenPipeError:
         # e.g. `ccl addresses ... | head`: the reader has what it wanted; stay quiet.
         devnull_stdout()
         return 141
     except MemoryError:
-        print(f"ccl {args.command}: error: out of memory", file=sys.stderr)
+        say("error: out of memory")
         return 1
     except OSError as e:
-        where = f" {e.filename}" if e.filename else ""
-        print(f"ccl {args.command}: error:{where} {e.strerror or e}", file=sys.stderr)
+        where = f" {e.filename}:" if e.filename else ""
+        say(f"error:{where} {e.strerror or e}")
         return 1
     except (ValueError, RuntimeError) as e:
         # ccl.hd errors (VerificationError is a RuntimeError): their text names the input and
         # never carries a secret.
-        print(f"ccl {args.command}: error: {e}", file=sys.stderr)
+        say(f"error: {e}")
         return 1
     except Exception as e:
         from ccl import CclError
 
         if not isinstance(e, CclError):
             raise  # a bug: keep the traceback
-        print(f"ccl {args.command}: error: libccl: {e}", file=sys.stderr)
+        say(f"error: libccl: {e}")
         return 1
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ import time
 from ccl.cli import common, distributed
 from ccl.cli.common import MAX_INDEX, NETWORKS, ROLES, CliError, UsageError
 from ccl.cli.output import COLUMNS, FORMATS, HashingFile, RowSource, make_writer, plan_output, rows
+from ccl.cli.paths import check_distinct
 
 DEFAULT_PHRASE_OUT = "ccl-wallet-phrase.txt"
 FIRST_CHUNK = 64
@@ -190,13 +191,8 @@ def resolve(args):
         raise UsageError("--force applies to --out PATH only")
     if args.manifest is not None and (args.out is None or args.out == "-"):
         raise UsageError("--manifest needs --out PATH (it records the output's SHA-256)")
-    if args.manifest is not None:
-        if args.manifest is True:
-            args.manifest = args.out + ".manifest.json"
-        if os.path.lexists(args.manifest) and not args.force:
-            raise common.OutputRefused(f"--manifest {args.manifest}: exists; pass --force")
-        if os.path.isdir(args.manifest):
-            raise common.OutputRefused(f"--manifest {args.manifest}: is a directory")
+    if args.manifest is True:
+        args.manifest = args.out + ".manifest.json"
     args.account = 0 if args.account is None else args.account
     args.role = args.role or "external"
     start = 0 if args.start is None else args.start
@@ -221,25 +217,45 @@ def resolve(args):
 # -- sources -------------------------------------------------------------------------------------
 
 
+def new_wallet_path(args):
+    """The phrase file a new wallet would be written to, or None when a key is given. Refused
+    now (before anything is written) if it exists: a phrase file is never replaced."""
+    if args.account_key or args.account_key_file or args.mnemonic_file or args.mnemonic_stdin:
+        return None
+    path = args.phrase_out or DEFAULT_PHRASE_OUT
+    if os.path.lexists(path):
+        raise UsageError(
+            f"{path} already exists; pass --mnemonic-file {path} to use it, or "
+            f"--phrase-out NEW_PATH for another new wallet"
+        )
+    return path
+
+
 def _new_wallet(path):
-    """A 24-word phrase from libccl, written to path (mode 0600, O_EXCL: never overwriting)."""
+    """A 24-word phrase from libccl, written to path (mode 0600, O_EXCL|O_NOFOLLOW: never
+    overwriting, never through a link)."""
     from ccl import CclLib
 
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(path, flags, 0o600)
     except FileExistsError:
         raise UsageError(
             f"{path} already exists; pass --mnemonic-file {path} to use it, or "
             f"--phrase-out NEW_PATH for another new wallet"
         ) from None
     except OSError as e:
-        raise UsageError(f"cannot create {path}: {e.strerror}") from None
+        raise UsageError(f"--phrase-out {path}: cannot create: {e.strerror}") from None
     try:
         phrase = CclLib().crypto.generate_mnemonic(24)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(phrase + "\n")
-    except BaseException:
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException as e:
         os.unlink(path)
+        if isinstance(e, OSError) and e.filename is None:
+            e.filename = path
         raise
     print(
         f"ccl: created a new wallet; its recovery phrase is in {os.path.abspath(path)} "
@@ -249,18 +265,30 @@ def _new_wallet(path):
     return phrase
 
 
-def open_source(args, closers):
-    """RowSource for the resolved args; keys to close are appended to closers."""
+def drop_new_wallet(path, command="addresses"):
+    """A run that created a wallet failed before any address was written: the phrase file goes
+    (a corrected re-run may then use the same --phrase-out), and the message says so."""
+    try:
+        os.unlink(path)
+    except OSError:
+        return
+    print(
+        f"ccl {command}: the new wallet's phrase file {path} was removed: the run failed "
+        f"before any address was written",
+        file=sys.stderr,
+    )
+
+
+def open_source(args, closers, phrase_path=None):
+    """RowSource for the resolved args; keys to close are appended to closers. With
+    ``phrase_path`` (:func:`new_wallet_path`) a new wallet is created there first."""
     from ccl.hd import address_key_hashes
 
     network = NETWORKS[args.network]
     role = ROLES[args.role]
-    new_wallet = not (
-        args.account_key or args.account_key_file or args.mnemonic_file or args.mnemonic_stdin
-    )
     mnemonic = None
-    if new_wallet:
-        mnemonic = _new_wallet(args.phrase_out or DEFAULT_PHRASE_OUT)
+    if phrase_path is not None:
+        mnemonic = _new_wallet(phrase_path)
     if args.engine == "libccl":
         return _libccl_source(args, network, role, mnemonic)
     pub = common.open_account_key(args)
@@ -414,11 +442,28 @@ def run(args, parser):
 
         require_pyarrow()
     target = plan_output(args.out, force=args.force)
+    mtarget = None
+    if args.manifest is not None:
+        mtarget = plan_output(args.manifest, force=args.force, flag="--manifest")
+        if mtarget.is_stdout:
+            raise common.OutputRefused(
+                f"--manifest {args.manifest}: is stdout, where no manifest goes"
+            )
+    phrase_path = new_wallet_path(args)
+    check_distinct(
+        [("--out", args.out), ("--manifest", args.manifest), ("--phrase-out", phrase_path)],
+        common.input_paths(args),
+    )
     closers = []
-    bar = None
+    bar = writer = hf = None
     raw = target.open()
     try:
-        src = open_source(args, closers)
+        mraw = mtarget.open() if mtarget is not None else None
+    except BaseException:
+        target.abort()
+        raise
+    try:
+        src = open_source(args, closers, phrase_path)
         hf = HashingFile(raw)
         writer = make_writer(args.format, hf)
         bar = make_progress(count, target)
@@ -437,21 +482,36 @@ def run(args, parser):
             max_chunk=MAX_CHUNK if args.engine == "native" else 256,
         )
         writer.close()
+        writer = None
         target.commit()
-    except BaseException:
+        if mtarget is not None:
+            # Committed under both targets' locks: no other run commits either in between.
+            mraw.write(_manifest_bytes(args, src, start, count, hf))
+            mtarget.commit()
+    except BaseException as e:
         if bar is not None:
             bar.leave = False
             bar.close()
             bar = None
+        if writer is not None:
+            writer.abort()
         target.abort()
+        if mtarget is not None:
+            mtarget.abort()
+        wrote = target.committed or (not target.kind == "atomic" and hf is not None and hf.size)
+        if phrase_path is not None and os.path.lexists(phrase_path) and not wrote:
+            drop_new_wallet(phrase_path)
+        if isinstance(e, OSError) and e.filename is None:
+            e.filename = target.name  # e.g. ENOSPC: which file
         raise
     finally:
         for close in closers:
             close()
+        target.release()
+        if mtarget is not None:
+            mtarget.release()
     if bar is not None:
         bar.close()
-    if args.manifest is not None:
-        _write_manifest(args, src, start, count, hf)
     if not target.is_stdout:
         print(
             f"ccl: wrote {count} {'row' if count == 1 else 'rows'} to {target.name}",
@@ -460,10 +520,9 @@ def run(args, parser):
     return 0
 
 
-def _write_manifest(args, src, start, count, hf):
+def _manifest_bytes(args, src, start, count, hf):
     from ccl import __version__
 
-    path = args.manifest
     doc = {
         "tool": f"ccl {__version__}",
         "command": "addresses",
@@ -484,10 +543,4 @@ def _write_manifest(args, src, start, count, hf):
         "sha256": hf.sha256.hexdigest(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    tmp = path + ".ccl-partial"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(doc, f, indent=2)
-        f.write("\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    return (json.dumps(doc, indent=2) + "\n").encode("utf-8")

@@ -29,6 +29,41 @@ NETWORK_NAMES = {int(v): k for k, v in NETWORKS.items()}
 ROLES = {"external": 0, "internal": 1}
 MAX_INDEX = 2**31 - 1
 MAX_THREADS = 256
+#: Largest secret input (mnemonic, passphrase, key file or stdin): a larger one is an error,
+#: never cut (a cut passphrase would silently be another wallet).
+SECRET_LIMIT = 64 * 1024
+#: Bech32 prefixes and shapes of private keys: an argument like this is named, never echoed.
+SECRET_PREFIXES = ("acct_xsk", "root_xsk", "addr_xsk", "stake_xsk", "xprv", "ed25519_sk",
+                   "ed25519e_sk", "drep_xsk", "cc_cold_xsk", "cc_hot_xsk")  # fmt: skip
+
+
+def secret_shaped(token):
+    """True for an argument that may be a secret: several words (a phrase pasted where a path
+    or a choice was expected), a private key's bech32 prefix, or 32+ hex digits."""
+    t = token.strip().lower()
+    return (
+        len(token.split()) > 1
+        or t.startswith(SECRET_PREFIXES)
+        or (len(t) >= 32 and all(c in "0123456789abcdef" for c in t))
+    )
+
+
+def redact(text, argv):
+    """``text`` with every secret-shaped argument of ``argv`` (and its repr) replaced by a
+    description of it: argparse and our checks quote arguments, a secret must never be quoted."""
+    for token in sorted({a for a in argv if a and secret_shaped(a)}, key=len, reverse=True):
+        hidden = f"<a secret-shaped value of {len(token)} characters, not shown>"
+        text = text.replace(repr(token), hidden).replace(token, hidden)
+    return text
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, with error messages redacted (:func:`redact`) against the command line."""
+
+    argv = ()
+
+    def error(self, message):
+        super().error(redact(message, ArgumentParser.argv))
 
 
 class UsageError(Exception):
@@ -143,6 +178,21 @@ def add_key_source(p, *, account_key=True, required=False):
     )
 
 
+#: The key-source flags that name a file the run reads (attribute, flag): no output of the run
+#: may be one of these files (ccl.cli.paths.check_distinct). A new file flag goes here too.
+INPUT_FILE_FLAGS = (
+    ("mnemonic_file", "--mnemonic-file"),
+    ("passphrase_file", "--passphrase-file"),
+    ("passphrase_hex_file", "--passphrase-hex-file"),
+    ("account_key_file", "--account-key-file"),
+)
+
+
+def input_paths(args):
+    """[(flag, path)] of the files the run reads (stdin, '-', is not a file)."""
+    return [(flag, getattr(args, attr, None)) for attr, flag in INPUT_FILE_FLAGS]
+
+
 def add_network(p, required=True):
     p.add_argument(
         "--network",
@@ -194,12 +244,22 @@ def check_key_source(args, *, allow_new_wallet=False):
 # -- secret input -------------------------------------------------------------------------------
 
 
+def _too_big(where):
+    return CliError(
+        f"{where} is larger than the {SECRET_LIMIT // 1024} KiB limit of a secret input; "
+        f"nothing was read as a secret (no cut: a cut passphrase is another wallet)"
+    )
+
+
 def _read_bytes_file(path, what):
     try:
         with open(path, "rb") as f:
-            return f.read(1 << 16)
+            data = f.read(SECRET_LIMIT + 1)
     except OSError as e:
         raise CliError(f"cannot read {what} {path}: {e.strerror}") from None
+    if len(data) > SECRET_LIMIT:
+        raise _too_big(f"{what} {path}")
+    return data
 
 
 def _read_text_file(path, what):
@@ -220,7 +280,9 @@ def _read_stdin(prompt, what):
             return getpass.getpass(prompt)
         except EOFError:
             return ""
-    data = sys.stdin.buffer.read(1 << 16)
+    data = sys.stdin.buffer.read(SECRET_LIMIT + 1)
+    if len(data) > SECRET_LIMIT:
+        raise _too_big(f"the {what} on stdin")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -236,10 +298,19 @@ def read_mnemonic(args):
         text, where = _read_text_file(args.mnemonic_file, "--mnemonic-file"), args.mnemonic_file
     else:
         text, where = _read_stdin("mnemonic (not echoed): ", "mnemonic"), "stdin"
+    _no_bom(text, where)
     words = normalize_mnemonic(text).split()
     if not words:
         raise CliError(f"the mnemonic from {where} is empty")
     return " ".join(words), where
+
+
+def _no_bom(text, where):
+    if text.startswith("\ufeff"):
+        raise CliError(
+            f"{where} starts with a byte order mark (BOM, bytes EF BB BF): save it as plain "
+            f"UTF-8 without BOM"
+        )
 
 
 def read_passphrase(args):
@@ -280,6 +351,7 @@ def read_account_key_file(args):
         text, where = _read_stdin("account key (not echoed): ", "account key"), "stdin"
     else:
         text, where = _read_text_file(path, "--account-key-file"), path
+    _no_bom(text, where)
     text = text.strip()
     return parse_account_key(text, where), where
 

@@ -72,25 +72,63 @@ def check_addresses(args):
     _dask()
 
 
+def check_scheduler(addr):
+    """'local' or an address with a scheme (tcp://host:port): a usage error naming --scheduler
+    otherwise, before anything is created."""
+    if addr != "local" and "://" not in addr:
+        raise UsageError(
+            f"--scheduler {addr}: expected 'local' or a scheduler address such as tcp://host:8786"
+        )
+
+
+def _connect(addr):
+    """A distributed.Client for a remote scheduler, connected now (before any wallet or
+    directory is created), or 'local'. A failure names --scheduler."""
+    if addr == "local":
+        return addr
+    from distributed import Client
+
+    try:
+        return Client(addr, timeout=CONNECT_TIMEOUT)
+    except Exception as e:  # OSError, TimeoutError, ValueError of an unknown scheme
+        raise CliError(
+            f"--scheduler {addr}: cannot connect within {CONNECT_TIMEOUT}: "
+            f"{type(e).__name__}: {e}; nothing written"
+        ) from None
+
+
+CONNECT_TIMEOUT = "10s"
+
+
 def run_addresses(args, start, count, open_source):
+    from ccl.cli.addresses import drop_new_wallet, new_wallet_path
+    from ccl.cli.common import input_paths
+    from ccl.cli.paths import check_distinct
+
+    check_scheduler(args.scheduler)
+    phrase_path = new_wallet_path(args)
+    check_distinct([("--out DIR", args.out), ("--phrase-out", phrase_path)], input_paths(args))
     dask = _dask()
     from ccl.hd import AccountPublicKey
 
+    sched = _connect(args.scheduler)
+    existed = os.path.lexists(args.out)
     closers = []
+    manifest = None
     try:
-        src = open_source(args, closers)
-        key = AccountPublicKey.from_bech32(src.account_xvk)
-    finally:
-        for close in closers:
-            close()
-    try:
+        try:
+            src = open_source(args, closers, phrase_path)
+            key = AccountPublicKey.from_bech32(src.account_xvk)
+        finally:
+            for close in closers:
+                close()
         manifest = dask.write_parquet_dataset(
             key,
             NETWORKS[args.network],
             start,
             count,
             args.out,
-            scheduler=args.scheduler,
+            scheduler=sched,
             force=args.force,
             role=ROLES[args.role],
             kind=args.kind,
@@ -98,14 +136,55 @@ def run_addresses(args, start, count, open_source):
             partition_size=args.partition_size,
             threads=args.threads,
         )
-    except (OSError, ValueError) as e:
-        raise CliError(f"--out {args.out}: {e}") from None
+    except BaseException as e:
+        if not existed:
+            try:
+                os.rmdir(args.out)  # only when empty: what this run created and left unused
+            except OSError:
+                pass
+        if phrase_path is not None and manifest is None and os.path.lexists(phrase_path):
+            drop_new_wallet(phrase_path)
+        if isinstance(e, RuntimeError) and str(e).startswith("ccl.dask"):
+            raise CliError(f"--out {args.out}: {e}") from None
+        if isinstance(e, OSError) and e.filename:
+            raise
+        if isinstance(e, (OSError, ValueError)):
+            raise CliError(f"--out {args.out}: {e}") from None
+        if isinstance(e, Exception) and not isinstance(e, (UsageError, CliError)):
+            raise CliError(
+                f"--scheduler {args.scheduler}: {type(e).__name__}: {e}; no dataset written"
+            ) from None
+        raise
+    finally:
+        if sched != "local":
+            sched.close()
     files = len(manifest.get("files", ()))
     print(
         f"ccl: wrote {count} rows to {args.out} ({files} Parquet files and manifest.json)",
         file=sys.stderr,
     )
     return 0
+
+
+def _check_files(out_dir, manifest):
+    """Every file the manifest lists exists and has its SHA-256 (streamed, bounded memory)."""
+    import hashlib
+
+    for part in manifest.get("files", ()):
+        path = os.path.join(out_dir, part["file"])
+        digest = hashlib.sha256()
+        try:
+            with open(path, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(block)
+        except FileNotFoundError:
+            raise CliError(f"{path}: missing (listed in the dataset's manifest.json)") from None
+        except OSError as e:
+            raise CliError(f"cannot read {path}: {e.strerror}") from None
+        if digest.hexdigest() != part.get("sha256"):
+            raise CliError(
+                f"{path}: SHA-256 differs from the dataset's manifest.json: the file was changed"
+            )
 
 
 def run_verify(args):
@@ -132,6 +211,7 @@ def run_verify(args):
             f"--network {args.network} contradicts the dataset's manifest (network "
             f"{manifest['network']}): verify checks the dataset as it was written"
         )
+    _check_files(args.file, manifest)
     secret = dask.WorkerSecret(path=os.path.abspath(args.mnemonic_file))
     try:
         report = dask.verify_parquet_dataset(

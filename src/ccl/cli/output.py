@@ -29,8 +29,8 @@ import json
 import os
 import stat
 import sys
-import tempfile
 
+from ccl.cli import paths
 from ccl.cli.common import OutputRefused
 
 #: Columns of csv / jsonl / parquet rows, in order. txt carries the address only.
@@ -53,7 +53,8 @@ class Target:
     """Where the output goes; see the module docstring. ``kind`` is "stdout", "atomic" or
     "direct"; ``path`` what the user gave; ``real`` the file that is finally replaced."""
 
-    def __init__(self, kind, path=None, real=None, mode=None, owner=None, sock=False):
+    def __init__(self, kind, path=None, real=None, mode=None, owner=None, sock=False, flag="--out"):
+        self.flag = flag
         self.kind = kind
         self.path = path
         self.real = real
@@ -63,6 +64,9 @@ class Target:
         self._tmp = None
         self._file = None
         self._sock = None
+        self._lock = None
+        self.committed = False
+        self.force = False
 
     @property
     def is_stdout(self):
@@ -79,15 +83,23 @@ class Target:
             self._file = sys.stdout.buffer
         elif self.kind == "atomic":
             directory = os.path.dirname(self.real) or "."
-            base = os.path.basename(self.real)
+            self._lock = paths.TargetLock(self.flag, self.path, self.real)
             try:
-                fd, self._tmp = tempfile.mkstemp(
-                    prefix=f".{base}.", suffix=".ccl-partial", dir=directory
-                )
+                # Planned before the lock: a run that committed meanwhile changed what is there.
+                again = plan_output(self.path, force=self.force, flag=self.flag)
+                if again.kind != "atomic" or again.real != self.real:
+                    raise OutputRefused(f"{self.flag} {self.path}: changed while planning")
+                self.mode, self.owner = again.mode, again.owner
+                paths.remove_stale_temps(self.real)
+                fd, self._tmp = paths.make_temp(self.real)
             except OSError as e:
+                self._lock.release()
                 raise OutputRefused(
-                    f"--out {self.path}: cannot write in {directory}: {e.strerror}"
+                    f"{self.flag} {self.path}: cannot write in {directory}: {e.strerror}"
                 ) from None
+            except BaseException:
+                self._lock.release()
+                raise
             self._file = os.fdopen(fd, "wb")
         elif self.sock:
             import socket
@@ -98,7 +110,7 @@ class Target:
             except OSError as e:
                 s.close()
                 raise OutputRefused(
-                    f"--out {self.path}: cannot connect to the socket: {e.strerror}"
+                    f"{self.flag} {self.path}: cannot connect to the socket: {e.strerror}"
                 ) from None
             self._sock = s
             self._file = s.makefile("wb")
@@ -107,7 +119,7 @@ class Target:
                 # No O_CREAT/O_TRUNC: the path exists and is a device or FIFO; it stays what it is.
                 fd = os.open(self.path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
             except OSError as e:
-                raise OutputRefused(f"--out {self.path}: cannot open: {e.strerror}") from None
+                raise OutputRefused(f"{self.flag} {self.path}: cannot open: {e.strerror}") from None
             self._file = os.fdopen(fd, "wb")
         return self._file
 
@@ -117,6 +129,15 @@ class Target:
         f = self._file
         if f is None:
             return
+        try:
+            self._commit(f)
+        except OSError as e:
+            if e.filename is None:  # e.g. ENOSPC on the last flush: name the file
+                e.filename = self.path
+            raise
+        self.committed = True
+
+    def _commit(self, f):
         f.flush()
         if self.kind == "atomic":
             fd = f.fileno()
@@ -160,6 +181,13 @@ class Target:
             except OSError:
                 pass
             self._tmp = None
+        self.release()
+
+    def release(self):
+        """Drops the target's lock (after the commit of everything that goes with it)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
 
 def _umask_mode():
@@ -168,21 +196,27 @@ def _umask_mode():
     return 0o666 & ~umask
 
 
-def plan_output(path, *, force=False):
+def plan_output(path, *, force=False, flag="--out"):
     """Decide what writing ``path`` means (see the module docstring) without touching it.
-    Raises UsageError for what would harm an existing path."""
+    Raises UsageError for what would harm an existing path; ``flag`` names it in messages."""
+    t = _plan(path, force, flag)
+    t.flag, t.force = flag, force
+    return t
+
+
+def _plan(path, force, flag):
     if path is None or path == "-":
         return Target("stdout")
     if path == "":
-        raise OutputRefused("--out: empty path")
+        raise OutputRefused(f"{flag}: empty path")
     if path.endswith(os.sep) or path.endswith("/"):
-        raise OutputRefused(f"--out {path}: ends with '/', a directory; give a file path")
+        raise OutputRefused(f"{flag} {path}: ends with '/', a directory; give a file path")
     try:
         st = os.stat(path)  # follows symlinks: the type of what would be written
     except FileNotFoundError:
         st = None
     except OSError as e:
-        raise OutputRefused(f"--out {path}: {e.strerror}") from None
+        raise OutputRefused(f"{flag} {path}: {e.strerror}") from None
     if st is not None:
         try:
             out_st = os.fstat(sys.stdout.fileno())
@@ -192,26 +226,26 @@ def plan_output(path, *, force=False):
             return Target("stdout")
         mode = st.st_mode
         if stat.S_ISDIR(mode):
-            raise OutputRefused(f"--out {path}: is a directory; give a file path")
+            raise OutputRefused(f"{flag} {path}: is a directory; give a file path")
         if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
             return Target("direct", path)
         if stat.S_ISSOCK(mode):
             return Target("direct", path, sock=True)
         if stat.S_ISBLK(mode):
-            raise OutputRefused(f"--out {path}: is a block device; refusing to write to a disk")
+            raise OutputRefused(f"{flag} {path}: is a block device; refusing to write to a disk")
         if not stat.S_ISREG(mode):
-            raise OutputRefused(f"--out {path}: not a regular file, device, FIFO or socket")
+            raise OutputRefused(f"{flag} {path}: not a regular file, device, FIFO or socket")
         if not force:
-            raise OutputRefused(f"--out {path}: exists; pass --force to replace it")
+            raise OutputRefused(f"{flag} {path}: exists; pass --force to replace it")
         real = os.path.realpath(path)
         return Target("atomic", path, real, mode=stat.S_IMODE(mode), owner=(st.st_uid, st.st_gid))
     # A new path, or a dangling symlink (whose target is created; the link stays).
     real = os.path.realpath(path)
     directory = os.path.dirname(real) or "."
     if not os.path.isdir(directory):
-        raise OutputRefused(f"--out {path}: directory {directory} does not exist")
+        raise OutputRefused(f"{flag} {path}: directory {directory} does not exist")
     if not os.access(directory, os.W_OK | os.X_OK):
-        raise OutputRefused(f"--out {path}: directory {directory} is not writable")
+        raise OutputRefused(f"{flag} {path}: directory {directory} is not writable")
     return Target("atomic", path, real, mode=_umask_mode())
 
 
@@ -352,6 +386,9 @@ class TxtWriter:
     def close(self):
         pass
 
+    def abort(self):
+        pass
+
 
 class CsvWriter:
     def __init__(self, f, columns=COLUMNS):
@@ -370,6 +407,9 @@ class CsvWriter:
     def close(self):
         pass
 
+    def abort(self):
+        pass
+
 
 class JsonlWriter:
     def __init__(self, f, columns=COLUMNS):
@@ -386,6 +426,9 @@ class JsonlWriter:
         self.f.write(text.encode("ascii"))
 
     def close(self):
+        pass
+
+    def abort(self):
         pass
 
 
@@ -443,8 +486,16 @@ class ParquetWriter:
             self._n -= n
 
     def close(self):
-        self._flush()
-        self._w.close()
+        try:
+            self._flush()
+            self._w.close()
+        finally:
+            self.abort()
+
+    def abort(self):
+        """Forget the file (the target drops it): pyarrow's __del__ would otherwise try to write
+        the footer again, after the error, and print "Exception ignored in ...__del__"."""
+        self._w.is_open = False
 
 
 def make_writer(fmt, f, columns=COLUMNS):

@@ -17,7 +17,6 @@ row, for parquet) and what differed.
 
 import argparse
 import csv
-import io
 import json
 import os
 import re
@@ -83,62 +82,113 @@ def _format(args):
     return {"csv": "csv", "jsonl": "jsonl", "json": "jsonl", "parquet": "parquet"}.get(ext, "txt")
 
 
-# -- reading the file: (where, index, account, role, kind, network, address) --------------------
+# -- reading the file, streamed: (where, index, account, role, kind, network, address) ----------
+
+BLOCK = 1 << 20
+ADDRESS_PREFIX = {"mainnet": ("addr1", "stake1")}  # the other networks: addr_test1 / stake_test1
 
 
-def _read_rows(args, fmt):
-    """List of row dicts with 'where' (line/row label) and the columns found."""
+def _open(args):
+    try:
+        return open(args.file, "rb")
+    except OSError as e:
+        raise CliError(f"cannot read {args.file}: {e.strerror}") from None
+
+
+def _first_pass(args, fmt):
+    """(rows, sha256 hex, bytes) without keeping the file: one streaming read."""
+    import hashlib
+
+    digest, size, lines, last = hashlib.sha256(), 0, 0, b"\n"
+    with _open(args) as f:
+        for block in iter(lambda: f.read(BLOCK), b""):
+            digest.update(block)
+            size += len(block)
+            lines += block.count(b"\n")
+            last = block[-1:]
+    if last != b"\n":
+        lines += 1  # a last line without newline
     if fmt == "parquet":
         from ccl.cli.output import require_pyarrow
 
         require_pyarrow()
         import pyarrow.parquet as pq
 
-        try:
-            table = pq.read_table(args.file)
-        except (OSError, ValueError) as e:
-            raise CliError(f"cannot read {args.file} as parquet: {e}") from None
-        data = table.to_pydict()
-        if "address" not in data:
-            raise CliError(f"{args.file}: no 'address' column")
-        names = list(data)
-        return [
-            dict(zip(names, vals), where=f"row {i + 1}")
-            for i, vals in enumerate(zip(*(data[c] for c in names)))
-        ]
-    try:
-        with open(args.file, "rb") as f:
-            raw = f.read()
-    except OSError as e:
-        raise CliError(f"cannot read {args.file}: {e.strerror}") from None
-    try:
-        text = raw.decode("ascii")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise CliError(f"{args.file}: line {line}: non-ASCII byte") from None
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    out = []
-    if fmt == "txt":
-        for n, line in enumerate(lines, 1):
-            out.append({"where": f"line {n}", "address": line})
+        with _open(args) as f:
+            try:
+                rows_ = pq.ParquetFile(f).metadata.num_rows
+            except (OSError, ValueError) as e:
+                raise CliError(f"cannot read {args.file} as parquet: {e}") from None
     elif fmt == "csv":
-        if not lines:
+        if size == 0:
             raise CliError(f"{args.file}: empty csv (no header)")
-        header = next(csv.reader([lines[0]]))
+        rows_ = lines - 1
+    else:
+        rows_ = lines
+    return rows_, digest.hexdigest(), size
+
+
+def _text_lines(args):
+    """(line number, text) of every line, CR LF taken like LF in every format."""
+    with _open(args) as f:
+        for n, raw in enumerate(f, 1):
+            if raw.endswith(b"\n"):
+                raw = raw[:-1]
+            if raw.endswith(b"\r"):
+                raw = raw[:-1]
+            try:
+                text = raw.decode("ascii")
+            except UnicodeDecodeError:
+                if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raise CliError(
+                        f"{args.file}: line 1 starts with a byte order mark (BOM, bytes EF BB BF)"
+                    ) from None
+                raise CliError(f"{args.file}: line {n}: non-ASCII byte") from None
+            yield n, text
+
+
+def _scan(args, fmt):
+    """Every row of the file as a dict with 'where' and the columns found, streamed."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        with _open(args) as f:
+            try:
+                pf = pq.ParquetFile(f)
+                if "address" not in pf.schema_arrow.names:
+                    raise CliError(f"{args.file}: no 'address' column")
+                i = 0
+                for batch in pf.iter_batches(batch_size=65536):
+                    data = batch.to_pydict()
+                    names = list(data)
+                    for vals in zip(*(data[c] for c in names)):
+                        i += 1
+                        yield dict(zip(names, vals), where=f"row {i}")
+            except (OSError, ValueError) as e:
+                raise CliError(f"cannot read {args.file} as parquet: {e}") from None
+        return
+    lines = _text_lines(args)
+    if fmt == "txt":
+        for n, line in lines:
+            yield {"where": f"line {n}", "address": line}
+    elif fmt == "csv":
+        first = next(lines, None)
+        if first is None:
+            raise CliError(f"{args.file}: empty csv (no header)")
+        header = next(csv.reader([first[1]]), [])
         if "address" not in header:
             raise CliError(f"{args.file}: line 1: csv header has no 'address' column")
-        for n, row in enumerate(csv.reader(io.StringIO("\n".join(lines[1:]) + "\n")), 2):
+        for n, line in lines:
+            row = next(csv.reader([line]), [])
             if len(row) != len(header):
                 raise CliError(
                     f"{args.file}: line {n}: {len(row)} fields, header has {len(header)}"
                 )
             d = dict(zip(header, row))
             d["where"] = f"line {n}"
-            out.append(d)
+            yield d
     else:
-        for n, line in enumerate(lines, 1):
+        for n, line in lines:
             try:
                 d = json.loads(line)
             except ValueError:
@@ -146,41 +196,106 @@ def _read_rows(args, fmt):
             if not isinstance(d, dict) or "address" not in d:
                 raise CliError(f"{args.file}: line {n}: no 'address' field")
             d["where"] = f"line {n}"
-            out.append(d)
-    return out
+            yield d
 
 
-def _normalise(rows_, args, fmt):
-    """Fill (index, account, role, kind, network) for every row, from its columns or (txt, or
-    a column missing) from the flags. A row whose path and index disagree is an error."""
-    start = 0 if args.start is None else args.start
-    role = ROLES[args.role or "external"]
-    for i, r in enumerate(rows_):
-        r["pos"] = i
-        where = r["where"]
-        path = r.get("path")
-        if path:
-            m = PATH_RE.match(str(path))
-            if not m:
-                raise CliError(f"{args.file}: {where}: path {path!r} is not m/1852'/1815'/a'/r/i")
-            r["account"], r["role"], pidx = int(m[1]), int(m[2]), int(m[3])
-            if r.get("index") not in (None, "") and int(r["index"]) != pidx:
-                raise CliError(f"{args.file}: {where}: index {r['index']} but path {path}")
-            r["index"] = pidx
+def _normalise_row(r, i, args, start, role):
+    """Fill (index, account, role, kind, network) of row i from its columns or (txt, or a
+    column missing) from the flags. A row whose path and index disagree, whose network is not
+    --network, or whose address is of another network, is an error."""
+    r["pos"] = i
+    where = r["where"]
+    path = r.get("path")
+    if path:
+        m = PATH_RE.match(str(path))
+        if not m:
+            raise CliError(f"{args.file}: {where}: path {path!r} is not m/1852'/1815'/a'/r/i")
+        r["account"], r["role"], pidx = int(m[1]), int(m[2]), int(m[3])
+        if r.get("index") not in (None, "") and int(r["index"]) != pidx:
+            raise CliError(f"{args.file}: {where}: index {r['index']} but path {path}")
+        r["index"] = pidx
+    else:
+        r["account"] = args.account or 0
+        r["role"] = 2 if args.kind == "stake" else role
+        if r.get("index") in (None, ""):
+            r["index"] = start + i
         else:
-            r["account"] = args.account or 0
-            r["role"] = 2 if args.kind == "stake" else role
-            if r.get("index") in (None, ""):
-                r["index"] = start + i
-            else:
+            try:
                 r["index"] = int(r["index"])
-        r["kind"] = r.get("kind") or args.kind
-        r["network"] = r.get("network") or args.network
-        if r["network"] not in NETWORKS:
-            raise CliError(f"{args.file}: {where}: unknown network {r['network']!r}")
-        if r["kind"] not in ("base", "enterprise", "stake"):
-            raise CliError(f"{args.file}: {where}: unknown kind {r['kind']!r}")
-    return rows_
+            except ValueError:
+                raise CliError(
+                    f"{args.file}: {where}: index {r['index']!r} is not a number"
+                ) from None
+    r["kind"] = r.get("kind") or args.kind
+    r["network"] = r.get("network") or args.network
+    if r["network"] not in NETWORKS:
+        raise CliError(f"{args.file}: {where}: unknown network {r['network']!r}")
+    if r["network"] != args.network:
+        raise CliError(
+            f"{args.file}: {where}: network {r['network']}, but --network {args.network}"
+        )
+    mainnet = str(r["address"]).startswith(ADDRESS_PREFIX["mainnet"])
+    if mainnet != (args.network == "mainnet"):
+        raise CliError(
+            f"{args.file}: {where}: a {'mainnet' if mainnet else 'test network'} address, but "
+            f"--network {args.network}"
+        )
+    if r["kind"] not in ("base", "enterprise", "stake"):
+        raise CliError(f"{args.file}: {where}: unknown kind {r['kind']!r}")
+    return r
+
+
+def _read_picked(args, fmt, n):
+    """The picked rows (dict position -> row), every row checked on the way: its labels, and
+    the index sequence (start, +1 per row: gaps, duplicates and disorder reported by line)."""
+    start = args.start
+    role = ROLES[args.role or "external"]
+    picked = set(_pick(n, args))
+    kept, prev, seen = {}, None, 0
+    for i, r in enumerate(_scan(args, fmt)):
+        _normalise_row(r, i, args, 0 if start is None else start, role)
+        seen += 1
+        idx = r["index"]
+        if prev is None:
+            if start is not None and idx != start and r["role"] != 2:
+                raise CliError(f"{args.file}: {r['where']}: first index {idx}, --start {start}")
+        elif r["role"] != 2 and idx != prev + 1:
+            what = (
+                f"a gap ({idx - prev - 1} missing)" if idx > prev + 1
+                else "a duplicate" if idx == prev else "out of order"
+            )  # fmt: skip
+            raise CliError(f"{args.file}: {r['where']}: index {idx} after {prev}: {what}")
+        prev = idx
+        if i in picked:
+            kept[i] = r
+    if seen != n:  # pragma: no cover - the file changed between the two passes
+        raise CliError(f"{args.file}: changed while being read ({n} then {seen} rows)")
+    return kept, sorted(picked)
+
+
+def _check_manifest(args, fmt, n, sha, size):
+    """FILE.manifest.json, when there: the file's SHA-256, byte and row counts, network and
+    range must be what it says."""
+    mpath = args.file + ".manifest.json"
+    try:
+        with open(mpath, "rb") as f:
+            doc = json.loads(f.read(1 << 20))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError) as e:
+        raise CliError(f"{mpath}: not a readable manifest: {e}") from None
+    if not isinstance(doc, dict):
+        raise CliError(f"{mpath}: not a ccl manifest")
+    if doc.get("sha256") != sha or doc.get("bytes") != size:
+        raise CliError(
+            f"{args.file}: SHA-256 {sha} ({size} bytes) differs from its manifest {mpath} "
+            f"({doc.get('sha256')}, {doc.get('bytes')} bytes): the file was changed"
+        )
+    if doc.get("network") != args.network:
+        raise CliError(f"{mpath}: network {doc.get('network')}, but --network {args.network}")
+    if doc.get("rows") != n:
+        raise CliError(f"{args.file}: {n} rows, its manifest {mpath} says {doc.get('rows')}")
+    return True
 
 
 def _pick(n, args):
@@ -205,10 +320,16 @@ def run(args, parser):
     if has_key and args.account is not None:
         raise UsageError(f"--account {args.account} contradicts --account-key (one account's key)")
     fmt = _format(args)
-    rows_ = _normalise(_read_rows(args, fmt), args, fmt)
-    if not rows_:
-        raise CliError(f"{args.file}: no rows")
-    picked = _pick(len(rows_), args)
+    n, sha, size = _first_pass(args, fmt)
+    if n <= 0:
+        raise CliError(f"{args.file}: no rows" + (" (header only)" if fmt == "csv" else ""))
+    if args.count is not None and n != args.count:
+        raise CliError(
+            f"{args.file}: {n} rows, --count {args.count}: "
+            + ("truncated" if n < args.count else "more rows than asked")
+        )
+    has_manifest = _check_manifest(args, fmt, n, sha, size)
+    rows_, picked = _read_picked(args, fmt, n)
     from ccl.hd import address_key_hashes
 
     closers = []
@@ -290,7 +411,8 @@ def run(args, parser):
                 lib_checked = _libccl_check(args, rows_, picked, mnemonic)
                 oracle = f"libccl on {lib_checked} rows, the engine on all {checked}"
         print(
-            f"ccl verify: {args.file}: {checked} of {len(rows_)} rows match ({oracle})",
+            f"ccl verify: {args.file}: {checked} of {n} rows match ({oracle})"
+            + ("; SHA-256 matches its manifest" if has_manifest else ""),
             file=sys.stderr,
         )
         return 0
