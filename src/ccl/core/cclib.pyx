@@ -67,6 +67,7 @@ cdef class CclLib:
     PREVIEW = Network.PREVIEW
 
     cdef int _closed
+    cdef object _aio  # ccl.aio's router (core/aio.pyx) on an AsyncCclLib's handle, else None
     cdef public object account
     cdef public object address
     cdef public object crypto
@@ -164,6 +165,10 @@ cdef object _call(CclLib lib, ccl_req *req, int kind, object secret):
         _raise_no_library()
     if lib._closed:
         _raise_closed()
+    if lib._aio is not None:
+        routed = _aio_route(lib._aio, req, kind, secret)
+        if routed is not _AIO_INLINE:
+            return routed
     with nogil:
         ccl_rt_call(req, &out, buf, INLINE_CAP)
     try:
