@@ -74,7 +74,7 @@ def _threaded(name, sync):
 
         async def agen(self, *args, **kwargs):
             # One chunk per thread hop: the sync iterator's next() runs in a worker thread.
-            it = getattr(self._ns, name)(*args, **kwargs)
+            it = getattr(self._plain, name)(*args, **kwargs)
             done = object()
             while True:
                 item = await asyncio.to_thread(next, it, done)
@@ -85,7 +85,7 @@ def _threaded(name, sync):
         return _named(agen, name, sync)
 
     async def method(self, *args, **kwargs):
-        return await asyncio.to_thread(getattr(self._ns, name), *args, **kwargs)
+        return await asyncio.to_thread(getattr(self._plain, name), *args, **kwargs)
 
     return _named(method, name, sync)
 
@@ -103,10 +103,13 @@ def _named(fn, name, sync):
 class _AsyncNamespace:
     """Base of the async namespaces: ``lib.<namespace>`` of an AsyncCclLib."""
 
-    __slots__ = ("_ns", "_router")
+    # _ns routes its calls (the loop's queue or inline); _plain is the same namespace of a plain
+    # handle, for the methods that run in a thread (no loop is running there).
+    __slots__ = ("_ns", "_plain", "_router")
 
-    def __init__(self, ns, router):
+    def __init__(self, ns, plain, router):
         self._ns = ns
+        self._plain = plain
         self._router = router
 
     def __repr__(self):
@@ -161,10 +164,13 @@ class AsyncCclLib:
             raise TypeError(f"offload must be a str, not {type(offload).__name__}")
         self._router = _AioRouter(workers, max_in_flight, offload)
         self._lib = CclLib(lib_path)
+        self._plain = CclLib(lib_path)
         _aio_attach(self._lib, self._router)
         for ns in NAMESPACES:
             sync_ns = getattr(self._lib, ns)
-            setattr(self, ns, _async_class(type(sync_ns))(sync_ns, self._router))
+            setattr(
+                self, ns, _async_class(type(sync_ns))(sync_ns, getattr(self._plain, ns), self._router)
+            )
 
     @property
     def closed(self):
@@ -188,6 +194,7 @@ class AsyncCclLib:
         if self._lib.closed:
             return
         self._lib.close()
+        self._plain.close()
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:  # pragma: no cover - aclose is awaited, so a loop runs

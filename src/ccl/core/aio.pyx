@@ -17,12 +17,14 @@ cdef enum:
 # Entries that leave the loop thread by default: each costs far more than a hand-off (a native
 # queue push plus one eventfd wake-up for the batch, ~10-30 us on this machine; see
 # benchmarks/harness/groups/backend.py): the mnemonic derivations (30-90 ms), wallet addresses
-# (31 ms), new random accounts/wallets/mnemonics (key generation) and quicktx.build (0.1-0.6 ms).
-# Everything else is a 2-10 us call that runs inline: a hop would cost more than the call.
+# (31 ms), new random accounts and wallets, Ed25519 signing and verifying inside the isolate
+# (0.4-0.7 ms) and quicktx.build (0.1-0.6 ms). Everything else (hashes, address checks, CBOR and
+# JSON conversions, generate_mnemonic) is a 2-60 us call that runs inline: a hop costs as much.
 _AIO_OFFLOADED = (
     CCL_E_account_create, CCL_E_account_from_mnemonic, CCL_E_account_get_private_key,
     CCL_E_account_get_public_key, CCL_E_account_sign_tx, CCL_E_account_sign_tx_multi,
-    CCL_E_account_get_drep_id, CCL_E_crypto_generate_mnemonic,
+    CCL_E_account_get_drep_id, CCL_E_crypto_sign, CCL_E_crypto_verify,
+    CCL_E_tx_sign_with_secret_key,
     CCL_E_gov_drep_key_from_mnemonic, CCL_E_gov_committee_cold_key_from_mnemonic,
     CCL_E_gov_committee_hot_key_from_mnemonic, CCL_E_wallet_create, CCL_E_wallet_from_mnemonic,
     CCL_E_wallet_get_address, CCL_E_quicktx_build,
