@@ -14,7 +14,7 @@ enum { QUEUED = 0, RUNNING = 1, CANCELLED = 2 };
 struct ccl_aio {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    ccl_aio_job *head, *tail; /* queued, FIFO (under mu) */
+    ccl_aio_job *head, *tail;           /* queued, FIFO (under mu) */
     ccl_aio_job *done_head, *done_tail; /* completed (under mu) */
     int closing;                        /* under mu */
     int refs;                           /* owner + workers (under mu) */

@@ -9,14 +9,20 @@ aclose and loop close with calls in flight, backpressure and the RSS bound, fork
 
 import asyncio
 import gc
-import os
 import subprocess
 import sys
 import textwrap
 
 import pytest
-from fixtures import MNEMONIC_12, MNEMONIC_24, PROTOCOL_PARAMS, RFC8032_PK, RFC8032_SK
-from fixtures import payment_plan, utxos_for
+from fixtures import (
+    MNEMONIC_12,
+    MNEMONIC_24,
+    PROTOCOL_PARAMS,
+    RFC8032_PK,
+    RFC8032_SK,
+    payment_plan,
+    utxos_for,
+)
 
 import ccl
 from ccl import aio
@@ -50,18 +56,25 @@ def cases(accounts, built_tx):
     net = ccl.Network.TESTNET
     return {
         "account.create": [((net,), {}), ((9,), {})],
-        "account.from_mnemonic": [((MNEMONIC_24, net), {}), (("bad phrase here", net), {}),
-                                  ((MNEMONIC_24, net, -1), {})],
+        "account.from_mnemonic": [
+            ((MNEMONIC_24, net), {}),
+            (("bad phrase here", net), {}),
+            ((MNEMONIC_24, net, -1), {}),
+        ],
         "account.get_private_key": [((MNEMONIC_24, net), {}), (("x y z", net), {})],
         "account.get_public_key": [((MNEMONIC_12, net, 0, 3), {}), (("x\0", net), {})],
         "account.sign_tx": [((MNEMONIC_24, tx, net), {}), ((MNEMONIC_24, "zz", net), {})],
-        "account.sign_tx_with_keys": [((MNEMONIC_24, tx, [], net), {}),
-                                      ((MNEMONIC_24, "zz", [], net), {})],
+        "account.sign_tx_with_keys": [
+            ((MNEMONIC_24, tx, [], net), {}),
+            ((MNEMONIC_24, "zz", [], net), {}),
+        ],
         "account.get_drep_id": [((MNEMONIC_24, net), {}), ((1, net), {})],
         "address.info": [((a["base_address"],), {}), (("nope",), {})],
         "address.to_bytes": [((a["base_address"],), {}), (("nope",), {})],
-        "address.from_bytes": [((ccl.CclLib().address.to_bytes(b["stake_address"]),), {}),
-                               (("zz",), {})],
+        "address.from_bytes": [
+            ((ccl.CclLib().address.to_bytes(b["stake_address"]),), {}),
+            (("zz",), {}),
+        ],
         "address.validate": [((a["enterprise_address"],), {}), (("nope",), {}), ((None,), {})],
         "crypto.blake2b_256": [(("00ff",), {}), (("zz",), {})],
         "crypto.blake2b_224": [(("00ff",), {}), ((b"\0",), {})],
@@ -77,8 +90,10 @@ def cases(accounts, built_tx):
         "plutus.data_hash": [(("d87980",), {}), (("zz",), {})],
         "plutus.data_to_json": [(("d87980",), {}), (("zz",), {})],
         "plutus.data_from_json": [(('{"constructor": 0, "fields": []}',), {}), (("[",), {})],
-        "script.native_from_json": [(('{"type": "sig", "keyHash": "' + "ab" * 28 + '"}',), {}),
-                                    (("{",), {})],
+        "script.native_from_json": [
+            (('{"type": "sig", "keyHash": "' + "ab" * 28 + '"}',), {}),
+            (("{",), {}),
+        ],
         "script.hash": [(("8200581c" + "ab" * 28,), {}), (("zz",), {})],
         "gov.drep_key_from_mnemonic": [((MNEMONIC_24, net), {}), (("no", net), {})],
         "gov.committee_cold_key_from_mnemonic": [((MNEMONIC_24, net), {}), (("no", net), {})],
@@ -86,11 +101,16 @@ def cases(accounts, built_tx):
         "wallet.create": [((net,), {}), (("x",), {})],
         "wallet.from_mnemonic": [((MNEMONIC_24, net), {}), (("no", net), {})],
         "wallet.get_address": [((MNEMONIC_24, net, 2), {}), ((MNEMONIC_24, net, -5), {})],
-        "quicktx.build": [((plan, utxos, PROTOCOL_PARAMS), {}), ((plan, [], PROTOCOL_PARAMS), {}),
-                          (("{", utxos, PROTOCOL_PARAMS), {})],
+        "quicktx.build": [
+            ((plan, utxos, PROTOCOL_PARAMS), {}),
+            ((plan, [], PROTOCOL_PARAMS), {}),
+            (("{", utxos, PROTOCOL_PARAMS), {}),
+        ],
         # batch methods (a thread hop per batch): one valid and one failing call each
-        "account.from_mnemonic_many": [((MNEMONIC_24, net, 0, [0, 1]), {}),
-                                       ((MNEMONIC_24, net, 0, [-1]), {})],
+        "account.from_mnemonic_many": [
+            ((MNEMONIC_24, net, 0, [0, 1]), {}),
+            ((MNEMONIC_24, net, 0, [-1]), {}),
+        ],
         "address.info_many": [(([a["base_address"], "x"],), {"errors": "return"}), ((5,), {})],
         "address.to_bytes_many": [(([a["base_address"]],), {}), ((["x"],), {})],
         "address.validate_many": [(([a["base_address"], "x"],), {}), ((5,), {})],
@@ -100,8 +120,10 @@ def cases(accounts, built_tx):
         "crypto.verify_many": [(([(sig, "00", RFC8032_PK)],), {}), ((["x"],), {})],
         "tx.hash_many": [(([tx],), {}), ((["zz"],), {})],
         "wallet.get_addresses": [((MNEMONIC_12, net, [0, 1]), {}), ((MNEMONIC_12, net, [-1]), {})],
-        "quicktx.build_many": [(([plan], utxos, PROTOCOL_PARAMS), {}),
-                               (([plan], [], PROTOCOL_PARAMS), {})],
+        "quicktx.build_many": [
+            (([plan], utxos, PROTOCOL_PARAMS), {}),
+            (([plan], [], PROTOCOL_PARAMS), {}),
+        ],
     }
 
 
@@ -114,14 +136,14 @@ SEPARATE = {"crypto.iter_blake2b_256", "wallet.iter_addresses", "quicktx.build_w
 def outcome(fn, *args, **kwargs):
     try:
         return ("ok", fn(*args, **kwargs))
-    except Exception as e:  # noqa: BLE001 - the exception is the outcome compared
+    except Exception as e:
         return ("err", type(e), getattr(e, "code", None), str(e))
 
 
 async def aoutcome(fn, *args, **kwargs):
     try:
         return ("ok", await fn(*args, **kwargs))
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         return ("err", type(e), getattr(e, "code", None), str(e))
 
 

@@ -18,8 +18,9 @@ httpx = pytest.importorskip("httpx")
 pytest.importorskip("uvicorn")
 pytest.importorskip("starlette")
 
-APP_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples",
-                       "deposit_service")
+APP_DIR = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples", "deposit_service"
+)
 
 
 def _free_port():
@@ -41,9 +42,24 @@ def server(request, xvk, tmp_path_factory):
     env = dict(os.environ, CCL_SERVICE_VARIANT=request.param, CCL_SERVICE_XVK=xvk)
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "app:app_from_env", "--host",
-             "127.0.0.1", "--port", str(port), "--log-level", "info"],
-            cwd=APP_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "app:app_from_env",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "info",
+            ],
+            cwd=APP_DIR,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -53,7 +69,7 @@ def server(request, xvk, tmp_path_factory):
         except httpx.TransportError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError(log.read_text()[-2000:])
+                raise RuntimeError(log.read_text()[-2000:]) from None
             time.sleep(0.2)
     yield base, log
     proc.terminate()
@@ -85,8 +101,11 @@ def test_addresses(server, xvk, chain):
     assert r.json()["address"] == a["base_address"]  # libccl's first base address
     r = httpx.get(base + "/addresses", params={"start": 5, "count": 20})
     assert r.json()["addresses"] == pub.addresses(ccl.Network.TESTNET, 5, 20)
-    for params, field in (({"count": 1001}, "count"), ({"start": -1}, "start"),
-                          ({"count": "x"}, "count")):
+    for params, field in (
+        ({"count": 1001}, "count"),
+        ({"start": -1}, "start"),
+        ({"count": "x"}, "count"),
+    ):
         r = httpx.get(base + "/addresses", params=params)
         assert r.status_code == 422 and r.json()["field"] == field, r.text
     r = httpx.get(base + "/addresses/99999999999")
@@ -103,8 +122,7 @@ def test_validate_and_tx(server, chain):
     r = httpx.post(base + "/address/validate", json={"address": 5})
     assert r.status_code == 422 and r.json()["field"] == "address"
     plan = payment_plan(a["base_address"], b["base_address"])
-    body = {"plan": plan, "utxos": utxos_for(a["base_address"]),
-            "protocol_params": PROTOCOL_PARAMS}
+    body = {"plan": plan, "utxos": utxos_for(a["base_address"]), "protocol_params": PROTOCOL_PARAMS}
     r = httpx.post(base + "/tx/build", json=body)
     assert r.status_code == 200
     built = lib.quicktx.build(plan, utxos_for(a["base_address"]), PROTOCOL_PARAMS)
@@ -129,9 +147,13 @@ def test_derive_never_leaks_the_mnemonic(server, chain):
     assert r.json()["base_address"] == b["base_address"]
     assert "mnemonic" not in r.text and MNEMONIC_12.split()[0] not in r.text
     bad = MNEMONIC_12.replace("yellow", "zzzzz")
-    for body, field in (({"mnemonic": bad}, "mnemonic"), ({"mnemonic": 5}, "mnemonic"),
-                        ({"mnemonic": MNEMONIC_12 + "\0"}, "mnemonic"), ({}, "mnemonic"),
-                        ({"mnemonic": MNEMONIC_12, "network": "moon"}, "network")):
+    for body, field in (
+        ({"mnemonic": bad}, "mnemonic"),
+        ({"mnemonic": 5}, "mnemonic"),
+        ({"mnemonic": MNEMONIC_12 + "\0"}, "mnemonic"),
+        ({}, "mnemonic"),
+        ({"mnemonic": MNEMONIC_12, "network": "moon"}, "network"),
+    ):
         r = httpx.post(base + "/derive", json=body)
         assert r.status_code in (400, 422), r.text
         assert r.json()["field"] == field

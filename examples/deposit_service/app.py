@@ -23,7 +23,6 @@ import json
 import os
 
 from starlette.applications import Starlette
-from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
@@ -32,8 +31,12 @@ import ccl.aio
 import ccl.hd
 
 MAX_COUNT = 1000  # addresses per GET /addresses request
-NETWORKS = {"mainnet": ccl.Network.MAINNET, "testnet": ccl.Network.TESTNET,
-            "preprod": ccl.Network.PREPROD, "preview": ccl.Network.PREVIEW}
+NETWORKS = {
+    "mainnet": ccl.Network.MAINNET,
+    "testnet": ccl.Network.TESTNET,
+    "preprod": ccl.Network.PREPROD,
+    "preview": ccl.Network.PREVIEW,
+}
 
 
 class BadInput(Exception):
@@ -126,27 +129,31 @@ def make_app(variant="aio", acct_xvk=None, network="testnet"):
 
     async def tx_build(request):
         body = await _body(request, "plan", "utxos", "protocol_params")
-        built = await call("quicktx", "build", body["plan"], body["utxos"],
-                           body["protocol_params"], field="plan")
+        built = await call(
+            "quicktx", "build", body["plan"], body["utxos"], body["protocol_params"], field="plan"
+        )
         return JSONResponse(built)
 
     async def derive(request):
         body = await _body(request, "mnemonic")
         index = _int(body.get("index", 0), "index", 0, 2**31 - 1)
         n = _network(body.get("network", network))
-        acct = await call("account", "from_mnemonic", body["mnemonic"], n, 0, index,
-                          field="mnemonic")
+        acct = await call(
+            "account", "from_mnemonic", body["mnemonic"], n, 0, index, field="mnemonic"
+        )
         # Only public data leaves the server.
-        return JSONResponse({k: acct[k] for k in ("base_address", "enterprise_address",
-                                                  "stake_address")})
+        return JSONResponse(
+            {k: acct[k] for k in ("base_address", "enterprise_address", "stake_address")}
+        )
 
     async def bad_input(request, exc):
         return JSONResponse({"error": exc.message, "field": exc.field}, status_code=exc.status)
 
     async def anything_else(request, exc):
         # Never a 500 with a traceback: the request is refused, nothing of it is echoed.
-        return JSONResponse({"error": "the request could not be processed", "field": None},
-                            status_code=400)
+        return JSONResponse(
+            {"error": "the request could not be processed", "field": None}, status_code=400
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -169,6 +176,8 @@ def make_app(variant="aio", acct_xvk=None, network="testnet"):
 
 
 def app_from_env():
-    return make_app(os.environ.get("CCL_SERVICE_VARIANT", "aio"),
-                    os.environ.get("CCL_SERVICE_XVK"),
-                    os.environ.get("CCL_SERVICE_NETWORK", "testnet"))
+    return make_app(
+        os.environ.get("CCL_SERVICE_VARIANT", "aio"),
+        os.environ.get("CCL_SERVICE_XVK"),
+        os.environ.get("CCL_SERVICE_NETWORK", "testnet"),
+    )

@@ -120,7 +120,7 @@ def _public_methods(cls):
     return [n for n in dir(cls) if not n.startswith("_") and callable(getattr(cls, n))]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _async_class(sync_cls):
     """The async twin of a sync namespace class, one coroutine per public method (derived from
     the class, so a method added to CclLib is never missing here)."""
@@ -169,7 +169,9 @@ class AsyncCclLib:
         for ns in NAMESPACES:
             sync_ns = getattr(self._lib, ns)
             setattr(
-                self, ns, _async_class(type(sync_ns))(sync_ns, getattr(self._plain, ns), self._router)
+                self,
+                ns,
+                _async_class(type(sync_ns))(sync_ns, getattr(self._plain, ns), self._router),
             )
 
     @property
@@ -208,8 +210,6 @@ class AsyncCclLib:
                 ch.close()
             elif not ch.loop.is_closed():  # another loop's queue: closed on its own thread
                 ch.loop.call_soon_threadsafe(_close_channel, ch)
-
-
 
     async def __aenter__(self):
         return self

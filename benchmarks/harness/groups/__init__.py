@@ -48,6 +48,9 @@ EXTERNAL = [
         timeout=1800,
     ),
 ]  # fmt: skip
+from .backend import GROUP as BACKEND  # noqa: E402 - ccl.aio and the reference service (#20)
+
+EXTERNAL.append(BACKEND)
 
 
 def all_groups():
