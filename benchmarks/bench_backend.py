@@ -19,7 +19,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
+sys.path.insert(0, os.path.join(ROOT, "examples", "deposit_service"))
 
+import serve  # noqa: E402 - examples/deposit_service/serve.py
 from fixtures import MNEMONIC_12, MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, utxos_for  # noqa: E402
 
 import ccl  # noqa: E402
@@ -196,37 +197,8 @@ def service(duration, connections):
         f.write(LUA % (a["base_address"], tx, build.replace("'", "\\'"), MNEMONIC_12))
     out = {}
     for variant in ("sync", "thread", "aio"):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        env = dict(os.environ, CCL_SERVICE_VARIANT=variant, CCL_SERVICE_XVK=xvk)
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--factory",
-                "app:app_from_env",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--no-access-log",
-            ],
-            cwd=os.path.join(ROOT, "examples", "deposit_service"),
-            env=env,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            for _ in range(300):
-                try:
-                    socket.create_connection(("127.0.0.1", port), 0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            # warm-up (isolate, JIT-less GraalVM caches, workers)
+        with serve.running(variant, xvk, log_level="warning") as url:
+            # warm-up (isolate, caches, workers)
             subprocess.run(
                 [wrk, "-t1", "-c2", "-d2s", "-s", script, url], capture_output=True, timeout=60
             )
@@ -246,18 +218,11 @@ def service(duration, connections):
                 text=True,
                 timeout=duration + 60,
             )
-            m = re.search(r"^JSON (\{.*\})$", r.stdout, re.M)
-            d = json.loads(m.group(1)) if m else {"error": r.stdout[-500:] + r.stderr[-500:]}
-            if "requests" in d:
-                d["req_s"] = d["requests"] / d["seconds"]
-            out[variant] = d
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        m = re.search(r"^JSON (\{.*\})$", r.stdout, re.M)
+        d = json.loads(m.group(1)) if m else {"error": r.stdout[-500:] + r.stderr[-500:]}
+        if "requests" in d:
+            d["req_s"] = d["requests"] / d["seconds"]
+        out[variant] = d
     shutil.rmtree(tmp, ignore_errors=True)
     return out
 

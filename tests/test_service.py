@@ -3,10 +3,7 @@ ephemeral port), driven by a real HTTP client (httpx), in its three variants. Ex
 come from the sync API (libccl) and ccl.hd in this process."""
 
 import os
-import socket
-import subprocess
 import sys
-import time
 
 import pytest
 from fixtures import MNEMONIC_12, MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, utxos_for
@@ -21,12 +18,8 @@ pytest.importorskip("starlette")
 APP_DIR = os.path.join(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples", "deposit_service"
 )
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, APP_DIR)
+import serve  # noqa: E402 - examples/deposit_service/serve.py
 
 
 @pytest.fixture(scope="module")
@@ -37,47 +30,9 @@ def xvk():
 
 @pytest.fixture(scope="module", params=["aio", "thread", "sync"])
 def server(request, xvk, tmp_path_factory):
-    port = _free_port()
     log = tmp_path_factory.mktemp("svc") / "server.log"
-    env = dict(os.environ, CCL_SERVICE_VARIANT=request.param, CCL_SERVICE_XVK=xvk)
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--factory",
-                "app:app_from_env",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "info",
-            ],
-            cwd=APP_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(base + "/addresses/0", timeout=2)
-            break
-        except httpx.TransportError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(log.read_text()[-2000:]) from None
-            time.sleep(0.2)
-    yield base, log
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    with open(log, "wb") as out, serve.running(request.param, xvk, log=out) as base:
+        yield base, log
     text = log.read_text()
     assert "Traceback" not in text, text[-3000:]
     for secret in (MNEMONIC_12, MNEMONIC_24, "sausage", "winner", "zzzzz"):

@@ -40,7 +40,7 @@ cdef extern from "ccl_entries.h" nogil:
         CCL_E_script_native_from_json
         CCL_E_script_hash
         CCL_E_quicktx_build
-        CCL_E_COUNT
+        CCL_E_COUNT  # how many entries there are (not an entry)
 
 cdef extern from "ccl_runtime.h" nogil:
     enum:
