@@ -191,6 +191,7 @@ def _extensions():
             "src/ccl/_core.pyx",
             "native/ccl_runtime.c",
             "native/ccl_batch.c",
+            "native/ccl_aio.c",
             "native/ccl_cbor.c",
         ],
         include_dirs=include,

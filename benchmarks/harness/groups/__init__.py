@@ -57,6 +57,9 @@ EXTERNAL = [
         timeout=900,
     ),
 ]  # fmt: skip
+from .backend import GROUP as BACKEND  # noqa: E402 - ccl.aio and the reference service (#20)
+
+EXTERNAL.append(BACKEND)
 
 
 def all_groups():

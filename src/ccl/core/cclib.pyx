@@ -131,6 +131,7 @@ cdef class CclLib:
     # loaded stays valid when another thread assigns a new namespace.
     cdef PyObject *_ns[NS_COUNT]
     cdef list _keep
+    cdef object _aio  # ccl.aio's router (core/aio.pyx) on an AsyncCclLib's handle, else None
 
     def __init__(self, lib_path=None):
         global _version_checked
@@ -218,6 +219,10 @@ cdef object _call(CclLib lib, ccl_req *req, int kind, object secret):
         _raise_no_library()
     if ccl_rt_flag_get(&lib._closed):
         _raise_closed()
+    if lib._aio is not None:
+        routed = _aio_route(lib._aio, req, kind, secret)
+        if routed is not _AIO_INLINE:
+            return routed
     with nogil:
         ccl_rt_call(req, &out, buf, INLINE_CAP)
     try:

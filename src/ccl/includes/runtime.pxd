@@ -40,6 +40,7 @@ cdef extern from "ccl_entries.h" nogil:
         CCL_E_script_native_from_json
         CCL_E_script_hash
         CCL_E_quicktx_build
+        CCL_E_COUNT  # how many entries there are (not an entry)
 
 cdef extern from "ccl_runtime.h" nogil:
     enum:
@@ -98,3 +99,23 @@ cdef extern from "ccl_cbor.h" nogil:
         CCL_CBOR_TOO_DEEP
         CCL_CBOR_TAGGED_SINGLETON
     int ccl_cbor_hex_scan(const char *hex, size_t len, size_t *offset, int *complete)
+
+cdef extern from "ccl_aio.h" nogil:
+    # ccl.aio's completion queue (native/ccl_aio.c): per-loop native workers, bulk completions.
+    ctypedef struct ccl_aio:
+        pass
+    ctypedef struct ccl_aio_job:
+        ccl_aio_job *next
+        unsigned long long tag
+        ccl_req req
+        ccl_out out
+    ccl_aio *ccl_aio_new(int workers)
+    int ccl_aio_fd(const ccl_aio *a)
+    int ccl_aio_workers(const ccl_aio *a)
+    ccl_aio_job *ccl_aio_job_new(const ccl_req *req, unsigned long long tag)
+    void ccl_aio_job_free(ccl_aio_job *job)
+    int ccl_aio_submit(ccl_aio *a, ccl_aio_job **jobs, size_t n)
+    int ccl_aio_cancel(ccl_aio_job *job)
+    ccl_aio_job *ccl_aio_drain(ccl_aio *a)
+    void ccl_aio_release(ccl_aio *a)
+    unsigned long ccl_aio_generation(const ccl_aio *a)

@@ -1,0 +1,316 @@
+"""The `backend` benchmark group (#20): ccl.aio against the sync API and asyncio.to_thread, every
+line measured side by side in one run and reported as ratios (never absolute times alone).
+
+1. await overhead of a ~2 us call (crypto.blake2b_256): sync, await (inline, the default
+   routing), await forced through the native queue (offload="all": the cost of a hop, which is
+   why fast entries run inline), asyncio.to_thread.
+2. concurrent quicktx.build awaits against a sync loop (builds/s).
+3. event-loop lag: a 1 ms ticker's p99 while 32 account.from_mnemonic run (aio vs sync).
+4. the reference service (examples/deposit_service) in its three variants under wrk with a Lua
+   mix (90% validate/hash, 9% quicktx.build, 1% from_mnemonic), bounded duration/connections.
+
+Prints one JSON object (benchmarks/harness/groups/external.py). Run alone:
+    python benchmarks/bench_backend.py --quick
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+sys.path.insert(0, os.path.join(ROOT, "examples", "deposit_service"))
+
+import serve  # noqa: E402 - examples/deposit_service/serve.py
+from fixtures import MNEMONIC_12, MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, utxos_for  # noqa: E402
+
+import ccl  # noqa: E402
+import ccl.aio  # noqa: E402
+import ccl.hd  # noqa: E402
+
+
+def per_call(fn, seconds):
+    """Best of 5 rounds: seconds per call."""
+    best = float("inf")
+    for _ in range(5):
+        n, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < seconds / 5:
+            fn()
+            n += 1
+        best = min(best, (time.perf_counter() - t0) / n)
+    return best
+
+
+def a_per_call(loop, make, seconds):
+    async def rounds():
+        best = float("inf")
+        for _ in range(5):
+            n, t0 = 0, time.perf_counter()
+            while time.perf_counter() - t0 < seconds / 5:
+                for _ in range(50):
+                    await make()
+                n += 50
+            best = min(best, (time.perf_counter() - t0) / n)
+        return best
+
+    return loop.run_until_complete(rounds())
+
+
+def overhead(seconds):
+    lib = ccl.CclLib()
+    auto = ccl.aio.AsyncCclLib()
+    hop = ccl.aio.AsyncCclLib(offload="all")
+    loop = asyncio.new_event_loop()
+    x = "00" * 32
+    sync = per_call(lambda: lib.crypto.blake2b_256(x), seconds)
+    inline = a_per_call(loop, lambda: auto.crypto.blake2b_256(x), seconds)
+    hopped = a_per_call(loop, lambda: hop.crypto.blake2b_256(x), seconds)
+    thread = a_per_call(loop, lambda: asyncio.to_thread(lib.crypto.blake2b_256, x), seconds)
+    loop.close()
+    return {
+        "sync_us": sync * 1e6,
+        "await_inline_us": inline * 1e6,
+        "await_offloaded_us": hopped * 1e6,
+        "to_thread_us": thread * 1e6,
+    }
+
+
+def quicktx(n):
+    lib = ccl.CclLib()
+    a = lib.account.from_mnemonic(MNEMONIC_24, 1)
+    b = lib.account.from_mnemonic(MNEMONIC_12, 1)
+    plan = payment_plan(a["base_address"], b["base_address"])
+    utxos = utxos_for(a["base_address"])
+    lib.quicktx.build(plan, utxos, PROTOCOL_PARAMS)
+    t0 = time.perf_counter()
+    for _ in range(n):
+        lib.quicktx.build(plan, utxos, PROTOCOL_PARAMS)
+    sync = n / (time.perf_counter() - t0)
+    alib = ccl.aio.AsyncCclLib()
+
+    async def go():
+        await alib.quicktx.build(plan, utxos, PROTOCOL_PARAMS)  # warm the workers
+        t0 = time.perf_counter()
+        await asyncio.gather(*(alib.quicktx.build(plan, utxos, PROTOCOL_PARAMS) for _ in range(n)))
+        return n / (time.perf_counter() - t0)
+
+    aio = asyncio.run(go())
+    return {"sync_builds_s": sync, "aio_builds_s": aio}
+
+
+def lag(count):
+    lib = ccl.CclLib()
+    alib = ccl.aio.AsyncCclLib()
+
+    async def probe(work):
+        loop = asyncio.get_running_loop()
+        lags, stop = [], asyncio.Event()
+
+        async def ticker():
+            while not stop.is_set():
+                t = loop.time()
+                await asyncio.sleep(0.001)
+                lags.append(loop.time() - t - 0.001)
+
+        tick = asyncio.ensure_future(ticker())
+        await asyncio.sleep(0.02)
+        lags.clear()
+        await work()
+        stop.set()
+        await tick
+        lags.sort()
+        return lags[int(0.99 * (len(lags) - 1))] * 1e3
+
+    async def aio_work():
+        await asyncio.gather(
+            *(alib.account.from_mnemonic(MNEMONIC_24, 1, 0, i) for i in range(count))
+        )
+
+    async def sync_work():
+        for i in range(count):
+            lib.account.from_mnemonic(MNEMONIC_24, 1, 0, i)
+            await asyncio.sleep(0)
+
+    return {
+        "aio_p99_ms": asyncio.run(probe(aio_work)),
+        "sync_p99_ms": asyncio.run(probe(sync_work)),
+    }
+
+
+LUA = r"""
+-- 90%% validate/hash, 9%% quicktx.build, 1%% from_mnemonic, in a fixed sequence of 100
+local bodies = {}
+bodies.validate = '{"address": "%s"}'
+bodies.hash = '{"tx_cbor": "%s"}'
+bodies.build = '%s'
+bodies.derive = '{"mnemonic": "%s", "index": 1}'
+local seq = {}
+for i = 1, 100 do
+  if i == 50 then seq[i] = "derive"
+  elseif i %% 11 == 0 then seq[i] = "build"
+  elseif i %% 2 == 0 then seq[i] = "validate"
+  else seq[i] = "hash" end
+end
+local paths = {validate = "/address/validate", hash = "/tx/hash", build = "/tx/build",
+               derive = "/derive"}
+local n = 0
+request = function()
+  n = n %% 100 + 1
+  local k = seq[n]
+  return wrk.format("POST", paths[k], {["Content-Type"] = "application/json"}, bodies[k])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("JSON {\"requests\": %%d, \"errors\": %%d, \"p50_ms\": %%.3f, " ..
+    "\"p99_ms\": %%.3f, \"seconds\": %%.3f}\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read +
+    summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.duration / 1e6))
+end
+"""
+
+
+def service(duration, connections):
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return {"skipped": "wrk not installed (Debian package wrk)"}
+    lib = ccl.CclLib()
+    a = lib.account.from_mnemonic(MNEMONIC_24, 1)
+    b = lib.account.from_mnemonic(MNEMONIC_12, 1)
+    plan = payment_plan(a["base_address"], b["base_address"])
+    build = json.dumps(
+        {"plan": plan, "utxos": utxos_for(a["base_address"]), "protocol_params": PROTOCOL_PARAMS}
+    )
+    tx = lib.quicktx.build(plan, utxos_for(a["base_address"]), PROTOCOL_PARAMS)["tx_cbor"]
+    with ccl.hd.AccountKey.from_mnemonic(MNEMONIC_24) as k:
+        xvk = k.public_key().to_bech32()
+    tmp = tempfile.mkdtemp(prefix="ccl-backend-")
+    script = os.path.join(tmp, "mix.lua")
+    with open(script, "w") as f:
+        f.write(LUA % (a["base_address"], tx, build.replace("'", "\\'"), MNEMONIC_12))
+    out = {}
+    for variant in ("sync", "thread", "aio"):
+        with serve.running(variant, xvk, log_level="warning") as url:
+            # warm-up (isolate, caches, workers)
+            subprocess.run(
+                [wrk, "-t1", "-c2", "-d2s", "-s", script, url], capture_output=True, timeout=60
+            )
+            r = subprocess.run(
+                [
+                    wrk,
+                    "-t1",
+                    f"-c{connections}",
+                    f"-d{duration}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    script,
+                    url,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=duration + 60,
+            )
+        m = re.search(r"^JSON (\{.*\})$", r.stdout, re.M)
+        d = json.loads(m.group(1)) if m else {"error": r.stdout[-500:] + r.stderr[-500:]}
+        if "requests" in d:
+            d["req_s"] = d["requests"] / d["seconds"]
+        out[variant] = d
+    shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def ratio(value, better, desc, target=None):
+    return {
+        "value": round(value, 3),
+        "better": better,
+        "desc": desc,
+        "gate": False,
+        "target": target,
+    }
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--seconds", type=float, default=None)
+    p.add_argument("--duration", type=int, default=None, help="wrk seconds per variant")
+    p.add_argument("--connections", type=int, default=32)
+    args = p.parse_args()
+    seconds = args.seconds or (1.0 if args.quick else 3.0)
+    duration = args.duration or (5 if args.quick else 15)
+    data = {"load_before": os.getloadavg()}
+    data["overhead"] = o = overhead(seconds)
+    data["quicktx"] = q = quicktx(100 if args.quick else 400)
+    data["lag"] = lg = lag(32)
+    data["service"] = s = service(duration, args.connections)
+    data["load_after"] = os.getloadavg()
+    r = {
+        "await_over_sync": ratio(
+            o["await_inline_us"] / o["sync_us"],
+            "lower",
+            "await blake2b_256 (inline) / sync call",
+            "<= 3",
+        ),
+        "to_thread_over_await": ratio(
+            o["to_thread_us"] / o["await_inline_us"],
+            "higher",
+            "asyncio.to_thread / await, blake2b_256",
+            ">= 5",
+        ),
+        "offloaded_over_sync": ratio(
+            o["await_offloaded_us"] / o["sync_us"],
+            "lower",
+            "await through the native queue / sync (a hop's cost: why fast calls run inline)",
+        ),
+        "to_thread_over_offloaded": ratio(
+            o["to_thread_us"] / o["await_offloaded_us"],
+            "higher",
+            "asyncio.to_thread / await through the native queue",
+        ),
+        "quicktx_aio_over_sync": ratio(
+            q["aio_builds_s"] / q["sync_builds_s"],
+            "higher",
+            "concurrent quicktx.build awaits / sync loop, builds/s",
+            ">= 1.7",
+        ),
+        "lag_p99_aio_ms": ratio(
+            lg["aio_p99_ms"],
+            "lower",
+            "1 ms ticker p99 lag (ms) during 32 from_mnemonic awaits",
+            "<= 2",
+        ),
+        "lag_sync_over_aio": ratio(
+            lg["sync_p99_ms"] / max(lg["aio_p99_ms"], 1e-3), "higher", "ticker p99 lag, sync / aio"
+        ),
+    }
+    if all("req_s" in s.get(v, {}) for v in ("sync", "thread", "aio")):
+        r["service_aio_over_sync"] = ratio(
+            s["aio"]["req_s"] / s["sync"]["req_s"], "higher", "service req/s, aio / sync", ">= 1.8"
+        )
+        r["service_aio_over_thread"] = ratio(
+            s["aio"]["req_s"] / s["thread"]["req_s"],
+            "higher",
+            "service req/s, aio / to_thread",
+            ">= 1.3",
+        )
+        r["service_p99_aio_over_thread"] = ratio(
+            s["aio"]["p99_ms"] / max(s["thread"]["p99_ms"], 1e-3),
+            "lower",
+            "service p99, aio / to_thread",
+            "<= 0.5",
+        )
+    data["ratios"] = r
+    data["note"] = "ratios only; not gated yet (spread unknown on a loaded machine)"
+    print(json.dumps(data, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,240 @@
+/* See ccl_aio.h for the model. Runs without the GIL; no Python API here. */
+#define _GNU_SOURCE
+#include "ccl_aio.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+enum { QUEUED = 0, RUNNING = 1, CANCELLED = 2 };
+
+struct ccl_aio {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    ccl_aio_job *head, *tail;           /* queued, FIFO (under mu) */
+    ccl_aio_job *done_head, *done_tail; /* completed (under mu) */
+    int closing;                        /* under mu */
+    int refs;                           /* owner + workers (under mu) */
+    int workers;
+    int fd;
+    unsigned long generation;
+};
+
+static void free_list(ccl_aio_job *j) {
+    while (j != NULL) {
+        ccl_aio_job *next = j->next;
+        ccl_aio_job_free(j);
+        j = next;
+    }
+}
+
+static void destroy(ccl_aio *a) {
+    free_list(a->head);
+    free_list(a->done_head);
+    close(a->fd);
+    pthread_cond_destroy(&a->cv);
+    pthread_mutex_destroy(&a->mu);
+    free(a);
+}
+
+/* Drops one reference (mu held on entry, released here); frees the queue on the last one. */
+static void unref_locked(ccl_aio *a) {
+    int last = --a->refs == 0;
+    pthread_mutex_unlock(&a->mu);
+    if (last) destroy(a);
+}
+
+static void complete(ccl_aio *a, ccl_aio_job *j) {
+    j->next = NULL;
+    pthread_mutex_lock(&a->mu);
+    int wake = a->done_head == NULL;
+    if (a->done_tail != NULL)
+        a->done_tail->next = j;
+    else
+        a->done_head = j;
+    a->done_tail = j;
+    pthread_mutex_unlock(&a->mu);
+    if (wake) {
+        uint64_t one = 1;
+        /* Cannot fail but for a counter overflow (2^64 - 1), which a drain resets. */
+        ssize_t w = write(a->fd, &one, sizeof one);
+        (void)w;
+    }
+}
+
+static void *worker(void *arg) {
+    ccl_aio *a = arg;
+    pthread_mutex_lock(&a->mu);
+    for (;;) {
+        while (a->head == NULL && !a->closing) pthread_cond_wait(&a->cv, &a->mu);
+        if (a->closing) break;
+        ccl_aio_job *j = a->head;
+        a->head = j->next;
+        if (a->head == NULL) a->tail = NULL;
+        pthread_mutex_unlock(&a->mu);
+        int expected = QUEUED;
+        if (__atomic_compare_exchange_n(&j->state, &expected, RUNNING, 0, __ATOMIC_ACQ_REL,
+                                        __ATOMIC_ACQUIRE)) {
+            ccl_rt_call(&j->req, &j->out, j->buf, sizeof j->buf);
+        } else {
+            j->out.rc = CCL_RT_CANCELLED;
+            j->out.heap = 0;
+            j->out.len = 0;
+            j->out.data = j->buf;
+            j->buf[0] = '\0';
+        }
+        complete(a, j);
+        pthread_mutex_lock(&a->mu);
+    }
+    unref_locked(a);
+    return NULL;
+}
+
+ccl_aio *ccl_aio_new(int workers) {
+    ccl_aio *a = calloc(1, sizeof *a);
+    if (a == NULL) return NULL;
+    a->fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (a->fd < 0) {
+        free(a);
+        return NULL;
+    }
+    pthread_mutex_init(&a->mu, NULL);
+    pthread_cond_init(&a->cv, NULL);
+    a->generation = ccl_rt_generation();
+    a->refs = 1;
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) == 0) {
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        pthread_mutex_lock(&a->mu);
+        for (int k = 0; k < (workers < 1 ? 1 : workers); k++) {
+            pthread_t t;
+            a->refs++;
+            if (pthread_create(&t, &attr, worker, a) != 0) {
+                a->refs--;
+                break;
+            }
+            a->workers++;
+        }
+        pthread_mutex_unlock(&a->mu);
+        pthread_attr_destroy(&attr);
+    }
+    if (a->workers == 0) {
+        pthread_mutex_lock(&a->mu);
+        unref_locked(a);
+        return NULL;
+    }
+    return a;
+}
+
+int ccl_aio_fd(const ccl_aio *a) {
+    return a->fd;
+}
+
+int ccl_aio_workers(const ccl_aio *a) {
+    return a->workers;
+}
+
+unsigned long ccl_aio_generation(const ccl_aio *a) {
+    return a->generation;
+}
+
+/* The string fields of a request, by name (the ones ccl_req carries). */
+#define STR_FIELDS_(X)                                                                             \
+    X(mnemonic) X(input) X(message) X(key) X(keys) X(utxos) X(params) X(exec_units)
+
+ccl_aio_job *ccl_aio_job_new(const ccl_req *req, unsigned long long tag) {
+    size_t total = 0;
+#define LEN_(f) total += req->f ? strlen(req->f) + 1 : 0;
+    STR_FIELDS_(LEN_)
+#undef LEN_
+    ccl_aio_job *j = malloc(sizeof *j);
+    if (j == NULL) return NULL;
+    j->args = total ? malloc(total) : NULL;
+    if (total && j->args == NULL) {
+        free(j);
+        return NULL;
+    }
+    j->next = NULL;
+    j->tag = tag;
+    j->state = QUEUED;
+    j->req = *req;
+    j->args_len = total;
+    memset(&j->out, 0, sizeof j->out);
+    char *p = j->args;
+#define COPY_(f)                                                                                   \
+    if (req->f) {                                                                                  \
+        size_t n = strlen(req->f) + 1;                                                             \
+        memcpy(p, req->f, n);                                                                      \
+        j->req.f = p;                                                                              \
+        p += n;                                                                                    \
+    }
+    STR_FIELDS_(COPY_)
+#undef COPY_
+    return j;
+}
+
+void ccl_aio_job_free(ccl_aio_job *j) {
+    if (j == NULL) return;
+    ccl_rt_out_free(&j->out, j->req.wipe); /* wipes an inline secret result in buf too */
+    ccl_rt_wipe(j->args, j->args_len);
+    free(j->args);
+    free(j);
+}
+
+int ccl_aio_submit(ccl_aio *a, ccl_aio_job **jobs, size_t n) {
+    if (a->generation != ccl_rt_generation()) return -1;
+    if (n == 0) return 0;
+    for (size_t k = 0; k + 1 < n; k++) jobs[k]->next = jobs[k + 1];
+    jobs[n - 1]->next = NULL;
+    pthread_mutex_lock(&a->mu);
+    if (a->closing) {
+        pthread_mutex_unlock(&a->mu);
+        return -1;
+    }
+    if (a->tail != NULL)
+        a->tail->next = jobs[0];
+    else
+        a->head = jobs[0];
+    a->tail = jobs[n - 1];
+    if (n == 1)
+        pthread_cond_signal(&a->cv);
+    else
+        pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+    return 0;
+}
+
+int ccl_aio_cancel(ccl_aio_job *j) {
+    int expected = QUEUED;
+    return __atomic_compare_exchange_n(&j->state, &expected, CANCELLED, 0, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_ACQUIRE) ||
+           expected == CANCELLED;
+}
+
+ccl_aio_job *ccl_aio_drain(ccl_aio *a) {
+    uint64_t count;
+    ssize_t r = read(a->fd, &count, sizeof count); /* EAGAIN when already clear */
+    (void)r;
+    pthread_mutex_lock(&a->mu);
+    ccl_aio_job *j = a->done_head;
+    a->done_head = a->done_tail = NULL;
+    pthread_mutex_unlock(&a->mu);
+    return j;
+}
+
+void ccl_aio_release(ccl_aio *a) {
+    if (a == NULL) return;
+    if (a->generation != ccl_rt_generation()) {
+        /* Fork child: the parent's workers are gone and may have held mu. Abandon the memory,
+           close only this process's copy of the eventfd. */
+        close(a->fd);
+        return;
+    }
+    pthread_mutex_lock(&a->mu);
+    a->closing = 1;
+    pthread_cond_broadcast(&a->cv);
+    unref_locked(a);
+}

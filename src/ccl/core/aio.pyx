@@ -1,0 +1,277 @@
+# ccl.aio's glue: routes a request built by any sync method either inline (run now, on the loop
+# thread) or to the loop's native completion queue (native/ccl_aio.c), and resolves futures from
+# the queue's completions in bulk. ``ccl/aio.py`` is the public face.
+#
+# Why the sync methods are reused as they are: a method validates and converts its arguments and
+# ends in ``_call``; when its CclLib carries a router (``AsyncCclLib``'s private handle), ``_call``
+# hands the finished request here instead of running it. Validation, redaction (``secret``) and
+# result conversion are therefore the sync API's own, not a second copy. The request's string
+# fields point into Python objects that may die when the method returns, so the native job copies
+# them (and wipes the copy when freed).
+
+from libc.stdlib cimport realloc
+
+cdef enum:
+    AIO_ENTRIES = 64        # room in the offload table; checked against CCL_E_COUNT at import
+
+# Entries that leave the loop thread by default: each costs far more than a hand-off (a native
+# queue push plus one eventfd wake-up for the batch, ~10-30 us on this machine; see
+# benchmarks/harness/groups/backend.py): the mnemonic derivations (30-90 ms), wallet addresses
+# (31 ms), new random accounts and wallets, Ed25519 signing and verifying inside the isolate
+# (0.4-0.7 ms) and quicktx.build (0.1-0.6 ms). Everything else (hashes, address checks, CBOR and
+# JSON conversions, generate_mnemonic) is a 2-60 us call that runs inline: a hop costs as much.
+_AIO_OFFLOADED = (
+    CCL_E_account_create, CCL_E_account_from_mnemonic, CCL_E_account_get_private_key,
+    CCL_E_account_get_public_key, CCL_E_account_sign_tx, CCL_E_account_sign_tx_multi,
+    CCL_E_account_get_drep_id, CCL_E_crypto_sign, CCL_E_crypto_verify,
+    CCL_E_tx_sign_with_secret_key,
+    CCL_E_gov_drep_key_from_mnemonic, CCL_E_gov_committee_cold_key_from_mnemonic,
+    CCL_E_gov_committee_hot_key_from_mnemonic, CCL_E_wallet_create, CCL_E_wallet_from_mnemonic,
+    CCL_E_wallet_get_address, CCL_E_quicktx_build,
+)
+assert <int>CCL_E_COUNT <= AIO_ENTRIES
+
+#: Returned by a routed call when ``max_in_flight`` requests are already queued: the caller waits
+#: for a slot (``_AioChannel.wait_slot``) and calls again. Nothing native was allocated.
+AIO_FULL = object()
+# Returned by _aio_route for a request that runs inline (an ordinary _call follows).
+cdef object _AIO_INLINE = object()
+
+
+@cython.final
+cdef class _AioChannel:
+    """One event loop's wake-up channel: the native queue (workers + eventfd), the futures waiting
+    on it and the requests made in the current loop iteration, submitted together by ``_flush``
+    (one GIL release for all of them). Used only from its loop's thread."""
+    cdef ccl_aio *q
+    cdef readonly object loop
+    cdef dict pending             # tag -> [future, kind, secret, job address]
+    cdef ccl_aio_job **batch      # made this iteration, not yet submitted
+    cdef Py_ssize_t nbatch, capbatch
+    cdef bint flush_scheduled, closing
+    cdef unsigned long long next_tag
+    cdef readonly Py_ssize_t in_flight, max_in_flight
+    cdef object waiters           # futures waiting for a slot, oldest first
+    cdef object idle              # future set when in_flight drops to 0 (aclose)
+    cdef object future_type
+    cdef object on_done
+
+    def __cinit__(self, loop, int workers, Py_ssize_t max_in_flight):
+        import asyncio
+        import collections
+        self.q = ccl_aio_new(workers)
+        if self.q == NULL:
+            raise MemoryError("could not start ccl.aio's native workers")
+        self.loop = loop
+        self.pending = {}
+        self.max_in_flight = max_in_flight
+        self.waiters = collections.deque()
+        self.future_type = asyncio.Future
+        self.on_done = self._on_done
+        loop.add_reader(ccl_aio_fd(self.q), self._on_readable)
+
+    def __dealloc__(self):
+        # The loop is gone (or dropped us) with calls maybe in flight: workers finish their
+        # current call and quit; the native side frees what is left. No Python is called back.
+        cdef ccl_aio_job *j
+        for k in range(self.nbatch):
+            j = self.batch[k]
+            ccl_aio_job_free(j)
+        free(self.batch)
+        if self.q != NULL:
+            ccl_aio_release(self.q)
+
+    @property
+    def workers(self):
+        return ccl_aio_workers(self.q)
+
+    @property
+    def stale(self):
+        """True in a fork child: the queue's workers belong to the parent."""
+        return ccl_aio_generation(self.q) != ccl_rt_generation()
+
+    cdef object submit(self, ccl_req *req, int kind, object secret):
+        cdef ccl_aio_job *job
+        cdef ccl_aio_job **grown
+        if self.closing:
+            _raise_closed()
+        if self.in_flight >= self.max_in_flight:
+            return AIO_FULL
+        if self.nbatch == self.capbatch:
+            grown = <ccl_aio_job **>realloc(self.batch, (self.capbatch * 2 + 16) *
+                                            sizeof(ccl_aio_job *))
+            if grown == NULL:
+                raise MemoryError()
+            self.batch = grown
+            self.capbatch = self.capbatch * 2 + 16
+        tag = self.next_tag
+        job = ccl_aio_job_new(req, tag)
+        if job == NULL:
+            raise MemoryError()
+        self.next_tag += 1
+        fut = self.future_type(loop=self.loop)
+        self.pending[tag] = [fut, kind, secret, <size_t>job]
+        self.batch[self.nbatch] = job
+        self.nbatch += 1
+        self.in_flight += 1
+        if not self.flush_scheduled:
+            self.flush_scheduled = True
+            self.loop.call_soon(self._flush)
+        fut.add_done_callback(functools.partial(self.on_done, tag))
+        return fut
+
+    def _flush(self):
+        """Submits every job made since the last flush, in one native call."""
+        cdef int rc
+        cdef Py_ssize_t n = self.nbatch, k
+        self.flush_scheduled = False
+        if n == 0:
+            return
+        with nogil:
+            rc = ccl_aio_submit(self.q, self.batch, <size_t>n)
+        self.nbatch = 0
+        if rc != 0:  # fork child or closing: the jobs stay ours and never ran
+            for k in range(n):
+                self._finish(self.batch[k], CclClosedError(
+                    "ccl.aio's queue belongs to the parent process (fork) or is closing"))
+
+    cdef _finish(self, ccl_aio_job *job, object failure):
+        entry = self.pending.pop(job.tag)
+        fut = entry[0]
+        try:
+            if not fut.done():
+                if failure is None and self.closing and job.out.rc == CCL_RT_CANCELLED:
+                    failure = CclClosedError("AsyncCclLib was closed before this call started")
+                value = failure if failure is not None else _convert(&job.out, entry[1], entry[2],
+                                                                     -1)
+                if isinstance(value, BaseException):
+                    fut.set_exception(value)
+                else:
+                    fut.set_result(value)
+        finally:
+            ccl_aio_job_free(job)
+            self.in_flight -= 1
+
+    def _on_readable(self):
+        """The eventfd fired: take every completion at once and resolve their futures."""
+        cdef ccl_aio_job *j = ccl_aio_drain(self.q)
+        cdef ccl_aio_job *nxt
+        while j != NULL:
+            nxt = j.next
+            self._finish(j, None)
+            j = nxt
+        self._wake()
+
+    cdef _wake(self):
+        free_slots = self.max_in_flight - self.in_flight
+        while free_slots > 0 and self.waiters:
+            w = self.waiters.popleft()
+            if not w.done():
+                w.set_result(None)
+                free_slots -= 1
+        if self.in_flight == 0 and self.idle is not None and not self.idle.done():
+            self.idle.set_result(None)
+
+    def _on_done(self, tag, fut):
+        # Cancelled by its awaiter: a job that has not started is marked so that no worker runs
+        # it (it still comes back through the queue, which frees it); a running one finishes
+        # and its result is dropped in _finish.
+        if fut.cancelled():
+            entry = self.pending.get(tag)
+            if entry is not None:
+                ccl_aio_cancel(<ccl_aio_job *><size_t>entry[3])
+
+    def wait_slot(self):
+        """A future that completes when a slot is free (backpressure)."""
+        w = self.future_type(loop=self.loop)
+        self.waiters.append(w)
+        return w
+
+    def cancel_queued(self):
+        """Marks every request that has not started as cancelled (aclose): its awaiter gets
+        CclClosedError, as a sync call on a closed handle would."""
+        self.closing = True
+        for entry in self.pending.values():
+            ccl_aio_cancel(<ccl_aio_job *><size_t>entry[3])
+
+    def wait_idle(self):
+        """A future set once nothing is in flight."""
+        self.idle = self.future_type(loop=self.loop)
+        if self.in_flight == 0:
+            self.idle.set_result(None)
+        return self.idle
+
+    def close(self):
+        """Stops taking requests and detaches from the loop (after wait_idle: nothing pending)."""
+        self.closing = True
+        if not self.loop.is_closed():
+            self.loop.remove_reader(ccl_aio_fd(self.q))
+        for w in self.waiters:
+            if not w.done():
+                w.set_exception(CclClosedError("AsyncCclLib is closed"))
+        self.waiters.clear()
+
+
+@cython.final
+cdef class _AioRouter:
+    """What an AsyncCclLib's private CclLib carries: which entries leave the loop thread, and one
+    _AioChannel per event loop (made on the loop's first offloaded call)."""
+    cdef char offload[AIO_ENTRIES]
+    cdef readonly int workers
+    cdef readonly Py_ssize_t max_in_flight
+    cdef dict channels            # loop -> _AioChannel
+    cdef object get_running_loop
+
+    def __cinit__(self, int workers, Py_ssize_t max_in_flight, str offload):
+        import asyncio
+        if offload not in ("auto", "all", "none"):
+            raise ValueError(f"offload must be 'auto', 'all' or 'none', got {offload!r}")
+        if workers < 1:
+            raise ValueError(f"workers must be >= 1, got {workers}")
+        if max_in_flight < 1:
+            raise ValueError(f"max_in_flight must be >= 1, got {max_in_flight}")
+        self.workers = workers
+        self.max_in_flight = max_in_flight
+        self.channels = {}
+        self.get_running_loop = asyncio.get_running_loop
+        memset(self.offload, 1 if offload == "all" else 0, AIO_ENTRIES)
+        if offload == "auto":
+            for e in _AIO_OFFLOADED:
+                self.offload[<int>e] = 1
+
+    def offloads(self, int entry):
+        """Whether requests of entry id ``entry`` go to the native workers (tests, benchmarks)."""
+        return 0 <= entry < AIO_ENTRIES and self.offload[entry] != 0
+
+    def channel(self, loop=None):
+        """The channel of ``loop`` (the running loop by default), made on first use; a channel
+        inherited across fork or of a closed loop is replaced."""
+        if loop is None:
+            loop = self.get_running_loop()
+        ch = self.channels.get(loop)
+        if ch is None or (<_AioChannel>ch).stale:
+            for old in [k for k in self.channels if k.is_closed()]:
+                del self.channels[old]
+            ch = _AioChannel(loop, self.workers, self.max_in_flight)
+            self.channels[loop] = ch
+        return ch
+
+    def take_channels(self):
+        """Every channel, forgotten by the router (aclose closes them)."""
+        chans = list(self.channels.values())
+        self.channels.clear()
+        return chans
+
+
+cdef object _aio_route(object router, ccl_req *req, int kind, object secret):
+    """Called by _call for a CclLib with a router: a future for an offloaded request, AIO_FULL
+    when the loop's queue is full, or _AIO_INLINE to run it now."""
+    cdef _AioRouter r = <_AioRouter>router
+    if not r.offload[req.entry]:
+        return _AIO_INLINE
+    return (<_AioChannel>r.channel()).submit(req, kind, secret)
+
+
+def _aio_attach(CclLib lib, _AioRouter router):
+    """Makes ``lib`` (AsyncCclLib's private handle) route its calls through ``router``."""
+    lib._aio = router
