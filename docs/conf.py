@@ -19,6 +19,7 @@ API_MODULES = [
     "ccl.dask",
     "ccl.providers",
     "ccl.network",
+    "ccl.aio",
 ]
 
 project = "ccl"
