@@ -65,7 +65,8 @@ def check(path):
                     "stake_address": src.stake_address(net),
                     "change_address": src.addresses(net, 0, role=1)[0],
                 }
-                bad += [(type(src).__name__, f, c["account"], idx) for f in FIELDS if got[f] != c[f]]
+                name = type(src).__name__
+                bad += [(name, f, c["account"], idx) for f in FIELDS if got[f] != c[f]]
     if bad or not cases:
         print(f"hd_reference: {len(bad)} mismatches of {len(cases)} cases: {bad[:5]}")
         return 1
