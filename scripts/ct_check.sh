@@ -28,7 +28,10 @@ if [ "$CT_ARCH" = aarch64 ]; then
   [ -x "$zcc" ] || { echo "ct_check: no aarch64 zig wrapper (build_wheel.sh --arch aarch64 makes it)" >&2; exit 2; }
   [ -x "$CT_CHROOT/usr/bin/valgrind" ] || { echo "ct_check: no valgrind in $CT_CHROOT" >&2; exit 2; }
   prefix=$(CC=$zcc CCL_SODIUM_HOST=aarch64-linux-gnu bash "$ROOT/scripts/build_libsodium.sh" | tail -1)
-  SODIUM_CFLAGS="-I$prefix/include -DSODIUM_STATIC"
+  # valgrind's client-request header (memcheck.h selects its aarch64 asm itself), the chroot's
+  mkdir -p "$CT_CHROOT/tmp/ccl-ct/inc"
+  ln -sfn "$CT_CHROOT/usr/include/valgrind" "$CT_CHROOT/tmp/ccl-ct/inc/valgrind"
+  SODIUM_CFLAGS="-I$prefix/include -DSODIUM_STATIC -idirafter $CT_CHROOT/tmp/ccl-ct/inc"
   SODIUM_LIBS="$prefix/lib/libsodium.a"
   CT_DIR="$CT_CHROOT/tmp/ccl-ct"
   mkdir -p "$CT_DIR"
@@ -55,7 +58,7 @@ for cc in "${COMPILERS[@]}"; do
   # shellcheck disable=SC2086
   "$cc" $opt -g -I"$ROOT/native" $SODIUM_CFLAGS "${SRC[@]}" $SODIUM_LIBS -lpthread -o "$bin"
   ran=1
-  log="$CT_DIR/memcheck-$cc$opt.log"
+  log="$CT_DIR/memcheck-$(basename "$cc")$opt.log"
   set +e
   "${RUN[@]}" valgrind --tool=memcheck --error-exitcode=99 --track-origins=yes \
     --log-file="${log#"${CT_CHROOT:-}"}" "${bin#"${CT_CHROOT:-}"}" >/dev/null

@@ -134,7 +134,7 @@ fi
 log "build the manylinux2014 aarch64 wheel (scripts/build_wheel.sh --arch aarch64 --python $PY)"
 t=$(date +%s)
 bash "$REPO/scripts/build_wheel.sh" --arch aarch64 --python "$PY" --out "$WORK/build"
-WHEEL=$(find "$WORK/build/wheelhouse" -name 'ccl-*manylinux*2014_aarch64.whl' | head -1)
+WHEEL=$(find "$WORK/build/wheelhouse" -name 'ccl-*manylinux2014_aarch64*.whl' | head -1)
 [ -n "$WHEEL" ] || die "build_wheel.sh produced no manylinux2014 aarch64 wheel"
 echo "wheel: $WHEEL ($(($(date +%s) - t)) s)"
 

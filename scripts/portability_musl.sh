@@ -46,7 +46,7 @@ if [ ! -f "$MPY/.complete" ]; then
   # reject that against the x86_64-linux-musl triplet it detects. A wrapper answers for musl.
   printf '#!/bin/sh\n[ "$1" = --print-multiarch ] && { echo x86_64-linux-musl; exit 0; }\nexec musl-gcc "$@"\n' >"$work/mcc"
   chmod +x "$work/mcc"
-  (cd "$src" && CC="$work/mcc" ./configure --prefix="$MPY" --without-ensurepip --disable-test-modules \
+  (cd "$src" && CC="$work/mcc" PKG_CONFIG=/bin/false ac_cv_header_zlib_h=no ./configure --prefix="$MPY" --without-ensurepip --disable-test-modules \
       >"$work/configure.log" 2>&1 || { tail -30 "$work/configure.log" >&2; exit 1; }
     make -j"$(nproc)" >"$work/make.log" 2>&1 || { tail -30 "$work/make.log" >&2; exit 1; }
     make install >>"$work/make.log" 2>&1 || { tail -30 "$work/make.log" >&2; exit 1; })
