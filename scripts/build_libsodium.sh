@@ -11,21 +11,36 @@
 # symbol newer than the extension's own. -DSODIUM_STATIC empties libsodium's SODIUM_EXPORT, and
 # its configure adds -fvisibility=hidden, so nothing of libsodium is exported from _hd.
 #
-# The tarball: $CCL_SODIUM_TARBALL, else the cache, else Debian's orig tarball of the pinned
-# version through `apt-get source`, with a deb-src line (for the Debian archive of the system's apt
-# sources, or $CCL_DEBIAN_MIRROR) in a temporary sources list with temporary package lists: the
-# system's apt configuration is not changed; needs apt and debian-archive-keyring, no root.
-# Other systems: put the tarball in place (its path is printed on failure).
+# The source, sha256 checked whichever it is, tried in this order:
+#  1. $CCL_SODIUM_TARBALL / --tarball, else the cache, else Debian's orig tarball of the pinned
+#     version through `apt-get source`, with a deb-src line (for the Debian archive of the system's
+#     apt sources, or $CCL_DEBIAN_MIRROR) in a temporary sources list with temporary package lists:
+#     the system's apt configuration is not changed; needs apt and debian-archive-keyring, no root;
+#  2. when that cannot be had (Debian's archive moved past $VERSION, no apt, another distribution):
+#     the PyNaCl sdist pinned below, a permanent file of the Python package index (`pip download`;
+#     files there never change), which bundles libsodium's release source in src/libsodium/
+#     (PyNaCl 1.6.2 carries libsodium 1.0.20). A cold cache always builds, possibly the older
+#     release; the prefix's name says which one (libsodium/<version>-<sha12>-<toolchain>).
+# CCL_SODIUM_SOURCE=debian|pypi forces one of them. Other systems: put a file in place (both
+# paths are printed on failure).
 #
 # Cache: ${CCL_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/ccl}/libsodium/<version>-<sha12>-<toolchain>,
 # the toolchain key being a hash of $CC's identity and flags (gcc's archive cannot link with zig's
-# glibc-2.17 target and vice versa). Build time on 2 cores: about 1-2 minutes, once.
+# glibc-2.17 target and vice versa). CCL_SODIUM_HOST (a configure --host triple, e.g.
+# aarch64-linux-gnu) cross-builds, and is part of the key. Build time on 2 cores: about 1-2 minutes, once.
 set -euo pipefail
 VERSION=1.0.22
 SHA256=5838bb0c3da6148c24ebe531d1ed1297de9a87aea77d426bcd99f289e681631c
 DEB_VERSION=1.0.22-2 # the Debian source package whose orig tarball this is (sid)
 DEB_SUITE=sid
 ORIG="libsodium_${VERSION}.orig.tar.gz"
+# The second source: a PyPI sdist that bundles libsodium's release source (pip download, sha256).
+PYPI_PROJECT=pynacl
+PYPI_VERSION=1.6.2
+PYPI_SHA256=018494d6d696ae03c7e656e5e74cdfd8ea1326962cc401bcf018f1ed8436811c
+PYPI_SODIUM_VERSION=1.0.20
+PYPI_FILE="${PYPI_PROJECT}-${PYPI_VERSION}.tar.gz"
+PYPI_MEMBER="${PYPI_PROJECT}-${PYPI_VERSION}/src/libsodium"
 
 FETCH_ONLY=0
 TARBALL=${CCL_SODIUM_TARBALL:-}
@@ -33,7 +48,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --fetch-only) FETCH_ONLY=1; shift ;;
     --tarball) TARBALL=$2; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "build_libsodium: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -100,19 +115,43 @@ fetch_debian() {  # $1: destination file
   return $rc
 }
 
-# 1. The tarball, sha256 checked wherever it came from.
-if [ -z "$TARBALL" ]; then
+fetch_pypi() {  # $1: destination file; the sdist by pip download (its own index settings apply)
+  local tmp py rc=1
+  py=$(command -v python3 || command -v python) || return 1
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/ccl-sodium-pypi.XXXXXX")
+  log "pip download --no-deps --no-binary :all: $PYPI_PROJECT==$PYPI_VERSION (libsodium $PYPI_SODIUM_VERSION inside)"
+  if "$py" -m pip download -q --disable-pip-version-check --no-deps --no-binary :all: \
+    "$PYPI_PROJECT==$PYPI_VERSION" -d "$tmp" >&2 && [ -f "$tmp/$PYPI_FILE" ]; then
+    mv "$tmp/$PYPI_FILE" "$1.part" && mv "$1.part" "$1" && rc=0
+  fi
+  rm -rf "$tmp"
+  return $rc
+}
+
+# 1. The source, sha256 checked wherever it came from: SRC_KIND debian (a libsodium release
+#    tarball) or pypi (the sdist; libsodium is its src/libsodium directory).
+SOURCE=${CCL_SODIUM_SOURCE:-}
+case "$SOURCE" in ""|debian|pypi) ;; *) log "CCL_SODIUM_SOURCE=$SOURCE: expected debian or pypi"; exit 2 ;; esac
+SRC_KIND=debian
+if [ -n "$TARBALL" ]; then
+  [ -f "$TARBALL" ] || { log "$TARBALL: no such file"; exit 1; }
+else
   TARBALL="$CACHE/src/$ORIG"
-  if [ ! -f "$TARBALL" ]; then
-    mkdir -p "$CACHE/src"
-    fetch_debian "$TARBALL" || {
-      log "could not fetch $ORIG; put libsodium $VERSION's tarball (sha256 $SHA256) at $TARBALL" \
-        "or set CCL_SODIUM_TARBALL, or build with CCL_SODIUM=system to use the system libsodium"
-      exit 1
-    }
+  PYPI_TARBALL="$CACHE/src/$PYPI_FILE"
+  mkdir -p "$CACHE/src"
+  if [ "$SOURCE" != pypi ] && { [ -f "$TARBALL" ] || fetch_debian "$TARBALL"; }; then
+    :
+  elif [ "$SOURCE" != debian ] && { [ -f "$PYPI_TARBALL" ] || fetch_pypi "$PYPI_TARBALL"; }; then
+    [ -n "$SOURCE" ] || log "WARNING: Debian's $ORIG could not be fetched; using libsodium" \
+      "$PYPI_SODIUM_VERSION from the $PYPI_PROJECT $PYPI_VERSION sdist instead"
+    TARBALL=$PYPI_TARBALL SRC_KIND=pypi VERSION=$PYPI_SODIUM_VERSION SHA256=$PYPI_SHA256
+  else
+    log "could not fetch libsodium's source; put libsodium $VERSION's tarball (sha256 $SHA256) at" \
+      "$TARBALL or $PYPI_FILE (sha256 $PYPI_SHA256) at $PYPI_TARBALL, or set CCL_SODIUM_TARBALL," \
+      "or build with CCL_SODIUM=system to use the system libsodium"
+    exit 1
   fi
 fi
-[ -f "$TARBALL" ] || { log "$TARBALL: no such file"; exit 1; }
 got=$(sha_of "$TARBALL")
 if [ "$got" != "$SHA256" ]; then
   log "$TARBALL has sha256 $got, expected $SHA256 (libsodium $VERSION): refusing it"
@@ -124,7 +163,7 @@ if [ "$FETCH_ONLY" -eq 1 ]; then echo "$TARBALL"; exit 0; fi
 CC=${CC:-cc}
 read -r -a cc_words <<<"$CC"
 cc_path=$(command -v "${cc_words[0]}") || { log "C compiler $CC not found"; exit 1; }
-ident=$( { echo "$CC|$cc_path|${CFLAGS:-}|${CPPFLAGS:-}|${AR:-}"; "${cc_words[@]}" --version 2>&1 | head -1;
+ident=$( { echo "$CC|$cc_path|${CFLAGS:-}|${CPPFLAGS:-}|${AR:-}${CCL_SODIUM_HOST:+|$CCL_SODIUM_HOST}"; "${cc_words[@]}" --version 2>&1 | head -1;
   "${cc_words[@]}" -dumpmachine 2>/dev/null || true; sha_of "$cc_path"; } | sha256sum | cut -c1-12)
 PREFIX="$CACHE/libsodium/$VERSION-${SHA256:0:12}-$ident"
 if [ -f "$PREFIX/.complete" ] && [ -f "$PREFIX/lib/libsodium.a" ]; then
@@ -138,13 +177,19 @@ mkdir -p "$CACHE/libsodium"
 work=$(mktemp -d "$CACHE/libsodium/.build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 log "building libsodium $VERSION with $CC ($("${cc_words[@]}" --version 2>&1 | head -1)) in $work"
-tar xzf "$TARBALL" -C "$work"
-src=$(find "$work" -mindepth 1 -maxdepth 1 -type d | head -1)
+if [ "$SRC_KIND" = pypi ]; then
+  tar xzf "$TARBALL" -C "$work" "$PYPI_MEMBER"
+  src="$work/$PYPI_MEMBER"
+  chmod +x "$src/configure" "$src"/build-aux/* 2>/dev/null || true
+else
+  tar xzf "$TARBALL" -C "$work"
+  src=$(find "$work" -mindepth 1 -maxdepth 1 -type d | head -1)
+fi
 jobs=$(nproc 2>/dev/null || echo 2)
 (
   cd "$src"
   ./configure --prefix="$work/prefix" --disable-shared --enable-static --with-pic \
-    --disable-dependency-tracking --disable-debug CPPFLAGS="${CPPFLAGS:-} -DSODIUM_STATIC" \
+    --disable-dependency-tracking --disable-debug ${CCL_SODIUM_HOST:+--host="$CCL_SODIUM_HOST"} CPPFLAGS="${CPPFLAGS:-} -DSODIUM_STATIC" \
     CFLAGS="${CFLAGS:--O2}" CC="$CC" ${AR:+AR="$AR"} ${RANLIB:+RANLIB="$RANLIB"} >"$work/configure.log" 2>&1 ||
     { tail -40 "$work/configure.log" >&2; exit 1; }
   make -j"$jobs" >"$work/make.log" 2>&1 || { tail -40 "$work/make.log" >&2; exit 1; }

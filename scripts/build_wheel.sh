@@ -4,12 +4,21 @@
 # release workflow: auditwheel repair (libccl excluded), glibc floor, NEEDED and exported symbols,
 # install from the wheel alone into a fresh venv with no compiler, smoke test from outside the tree.
 #
-#   bash scripts/build_wheel.sh [--python PY] [--cc zig|system] [--out DIR] [--keep]
+#   bash scripts/build_wheel.sh [--python PY] [--cc zig|system] [--arch A] [--libc L] [--out DIR] [--keep]
 #
 #   --python PY   interpreter to build for (default: python3)
 #   --cc zig      (default) zig cc -target <arch>-linux-gnu.2.17, tag manylinux2014_<arch>
 #   --cc system   this machine's $CC/gcc: a wheel for this glibc only (auditwheel picks the tag);
 #                 for comparing the two builds (speed, symbols), not for release
+#   --arch A      x86_64 | aarch64 (default: this machine's). Another arch is a cross build: zig
+#                 targets it, libsodium is cross-built (configure --host), libccl comes from that
+#                 arch's pinned cardano-client-lib wheel (CCL_LIB_PATH), and setuptools is told the
+#                 target (_PYTHON_HOST_PLATFORM, a sysconfigdata copy with the target's EXT_SUFFIX).
+#                 The host's pyconfig.h of PY serves (LP64 sizes are equal on x86_64 and aarch64).
+#                 The wheel is built, repaired and checked, not run: scripts/portability_arm64.sh
+#                 runs it in an arm64 chroot under qemu-user.
+#   --libc L      glibc (default; manylinux2014) | musl (zig -target <arch>-linux-musl,
+#                 musllinux_1_2 tag, libccl's musl build); a musl wheel is a cross build too
 #   --out DIR     work directory (default: a fresh temporary directory); the repaired wheel ends
 #                 in DIR/wheelhouse
 #   --keep        keep DIR (always kept when --out is given)
@@ -26,6 +35,9 @@ REPO=$(pwd)
 
 PY=python3
 TOOLCHAIN=zig
+HOST_ARCH=$(uname -m)
+ARCH=$HOST_ARCH
+LIBC=glibc
 OUT=""
 KEEP=0
 while [ $# -gt 0 ]; do
@@ -34,13 +46,25 @@ while [ $# -gt 0 ]; do
     --cc) TOOLCHAIN=$2; shift 2 ;;
     --out) OUT=$2; KEEP=1; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --arch) ARCH=$2; shift 2 ;;
+    --libc) LIBC=$2; shift 2 ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "build_wheel: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 case "$TOOLCHAIN" in zig|system) ;; *) echo "build_wheel: --cc zig|system" >&2; exit 2 ;; esac
 
-ARCH=$(uname -m)
+case "$ARCH-$LIBC" in
+  x86_64-glibc) TRIPLE=x86_64-linux-gnu.2.17 PLAT_ARCH=manylinux2014_x86_64 LIBCCL_TAG=manylinux_2_28_x86_64 ;;
+  aarch64-glibc) TRIPLE=aarch64-linux-gnu.2.17 PLAT_ARCH=manylinux2014_aarch64 LIBCCL_TAG=manylinux_2_28_aarch64 ;;
+  x86_64-musl) TRIPLE=x86_64-linux-musl PLAT_ARCH=musllinux_1_2_x86_64 LIBCCL_TAG=musllinux_1_2_x86_64 ;;
+  *) echo "build_wheel: no libccl for $ARCH with $LIBC (cardano-client-lib ships x86_64/aarch64 glibc, x86_64 musl)" >&2; exit 2 ;;
+esac
+CROSS=0
+if [ "$ARCH" != "$HOST_ARCH" ] || [ "$LIBC" != glibc ]; then
+  CROSS=1
+  [ "$TOOLCHAIN" = zig ] || { echo "build_wheel: a cross build ($ARCH, $LIBC) needs --cc zig" >&2; exit 2; }
+fi
 for tool in objdump readelf ldd; do
   command -v "$tool" >/dev/null || { echo "build_wheel: $tool not found (apt-get install binutils libc-bin)" >&2; exit 2; }
 done
@@ -85,10 +109,10 @@ export PATH="$TOOLS/bin:$PATH"
 auditwheel --version | head -1
 
 if [ "$TOOLCHAIN" = zig ]; then
-  step "zig wrappers (target $ARCH-linux-gnu.2.17)"
+  step "zig wrappers (target $TRIPLE)"
   # zig in one place for every interpreter (its wheel is py3-none): the wrappers' path and
   # content are part of build_libsodium.sh's cache key, so all Pythons share one libsodium build.
-  ZROOT="$CACHE/zig/$ZIG_PIN-$ARCH"
+  ZROOT="$CACHE/zig/$ZIG_PIN-$HOST_ARCH"
   if [ ! -f "$ZROOT/.complete" ]; then
     rm -rf "$ZROOT"
     "$TOOLS/bin/python" -m pip install -q --disable-pip-version-check --target "$ZROOT/site" "ziglang==$ZIG_PIN"
@@ -96,16 +120,17 @@ if [ "$TOOLCHAIN" = zig ]; then
   fi
   ZIG="$ZROOT/site/ziglang/zig"
   [ -x "$ZIG" ] || { echo "build_wheel: no zig binary at $ZIG" >&2; exit 1; }
-  ZBIN="$ZROOT/bin"
+  ZBIN="$ZROOT/bin"  # the native glibc target keeps its historical directory (and cache key)
+  if [ "$CROSS" -eq 1 ]; then ZBIN="$ZROOT/bin-$TRIPLE"; fi
   mkdir -p "$ZBIN"
   # -mcpu=baseline: the x86-64 (SSE2) / ARMv8.0 baseline, never the build machine's CPU.
-  printf '#!/bin/sh\nexec "%s" cc -target %s-linux-gnu.2.17 -mcpu=baseline "$@"\n' "$ZIG" "$ARCH" >"$ZBIN/zcc"
+  printf '#!/bin/sh\nexec "%s" cc -target %s -mcpu=baseline "$@"\n' "$ZIG" "$TRIPLE" >"$ZBIN/zcc"
   printf '#!/bin/sh\nexec "%s" ar "$@"\n' "$ZIG" >"$ZBIN/zar"
   printf '#!/bin/sh\nexec "%s" ranlib "$@"\n' "$ZIG" >"$ZBIN/zranlib"
   chmod +x "$ZBIN"/*
   "$ZBIN/zcc" --version | head -1
   export CC="$ZBIN/zcc" LDSHARED="$ZBIN/zcc -shared" AR="$ZBIN/zar" RANLIB="$ZBIN/zranlib"
-  PLAT="manylinux2014_$ARCH"
+  PLAT=$PLAT_ARCH
 else
   PLAT=""
 fi
@@ -113,10 +138,37 @@ fi
 # 3. libsodium for this toolchain (cached), then the wheel (isolated build; libccl from the
 #    pinned cardano-client-lib wheel file, scripts/fetch_libccl.py).
 step "libsodium (static, this toolchain)"
+if [ "$CROSS" -eq 1 ]; then export CCL_SODIUM_HOST="${TRIPLE%.2.17}"; fi
 CCL_SODIUM_PREFIX=$(CC="${CC:-$("$PY" -c 'import sysconfig; print(sysconfig.get_config_var("CC") or "cc")')}" \
   bash "$SRC/scripts/build_libsodium.sh")
 export CCL_SODIUM_PREFIX
+unset CCL_SODIUM_HOST
 echo "$CCL_SODIUM_PREFIX"
+
+if [ "$CROSS" -eq 1 ]; then
+  step "cross build for $ARCH ($LIBC): libccl and the target's sysconfig"
+  # libccl of the target, from its pinned wheel file (sha256 checked, cached).
+  CCL_LIB_PATH=$(dirname "$("$TOOLS/bin/python" "$SRC/scripts/fetch_libccl.py" --platform "$LIBCCL_TAG")")
+  export CCL_LIB_PATH
+  echo "libccl: $CCL_LIB_PATH/libccl.so ($LIBCCL_TAG)"
+  # setuptools names extensions by EXT_SUFFIX and the wheel by sysconfig.get_platform(): a copy
+  # of PY's build-time variables with the target's suffix, platform and triple.
+  gnu=gnu
+  if [ "$LIBC" = musl ]; then gnu=musl; fi
+  mkdir -p "$OUT/xsysconfig"
+  "$PY" - "$OUT/xsysconfig/_sysconfigdata_ccl_cross.py" "$ARCH-linux-$gnu" <<'PY'
+import pprint, sys, sysconfig
+out, triple = sys.argv[1:]
+v = dict(sysconfig.get_config_vars())
+soabi = "cpython-%d%d%s-%s" % (sys.version_info[0], sys.version_info[1], v.get("ABIFLAGS") or "", triple)
+v.update(SOABI=soabi, EXT_SUFFIX="." + soabi + ".so", MULTIARCH=triple, HOST_GNU_TYPE=triple,
+         BUILD_GNU_TYPE=triple, MACHDEP="linux")
+with open(out, "w") as f:
+    f.write("build_time_vars = " + pprint.pformat(v) + "\n")
+PY
+  XENV=(_PYTHON_HOST_PLATFORM="linux-$ARCH" _PYTHON_SYSCONFIGDATA_NAME=_sysconfigdata_ccl_cross
+    PYTHONPATH="$OUT/xsysconfig")
+fi
 
 step "pip wheel . --no-deps -w dist ($("$PY" --version))"
 "$PY" -m venv "$OUT/build-venv"
@@ -132,18 +184,40 @@ if [ "$TOOLCHAIN" = zig ]; then
     build_cflags="$build_cflags -idirafter $OUT/pyinc"
   fi
 fi
-(cd "$SRC" && CFLAGS="$build_cflags" "$OUT/build-venv/bin/python" -m pip wheel . --no-deps \
-  --disable-pip-version-check -w "$OUT/dist" -q)
+if [ "$CROSS" -eq 1 ]; then
+  # No isolated build env: with _PYTHON_HOST_PLATFORM set, pip would look for target wheels of
+  # the build requirements. They go into the build venv first, from pyproject.toml's list.
+  # shellcheck disable=SC2046
+  "$OUT/build-venv/bin/python" -m pip install -q --disable-pip-version-check wheel $("$TOOLS_PY" -c '
+import sys, tomllib; print(" ".join(tomllib.load(open(sys.argv[1], "rb"))["build-system"]["requires"]))' "$SRC/pyproject.toml")
+  (cd "$SRC" && env CFLAGS="$build_cflags" "${XENV[@]}" "$OUT/build-venv/bin/python" -m pip wheel . \
+    --no-deps --no-build-isolation --disable-pip-version-check -w "$OUT/dist" -q)
+  unset CCL_LIB_PATH
+else
+  (cd "$SRC" && CFLAGS="$build_cflags" "$OUT/build-venv/bin/python" -m pip wheel . --no-deps \
+    --disable-pip-version-check -w "$OUT/dist" -q)
+fi
 WHEEL=$(ls "$OUT"/dist/ccl-*.whl)
 echo "built $(basename "$WHEEL")"
 unset CCL_SODIUM_PREFIX
 
 # 4. Repair: nothing to graft (libsodium is inside _hd); libccl stays in ccl/_libs (excluded).
 step "auditwheel repair --exclude libccl.so ${PLAT:+--plat $PLAT}"
-auditwheel show "$WHEEL"
 REPAIRED="$OUT/wheelhouse"
 rm -rf "$REPAIRED"
-auditwheel repair --exclude libccl.so ${PLAT:+--plat "$PLAT"} -w "$REPAIRED" "$WHEEL"
+if [ "$CROSS" -eq 1 ]; then
+  # auditwheel 6.8 offers only this machine's arch for --plat. Nothing is to be grafted (libsodium
+  # is inside _hd, libccl excluded), so the tag is set by `wheel tags`, and check_glibc.py below
+  # checks what auditwheel would: glibc floor, NEEDED, exports, no grafted libraries.
+  mkdir -p "$REPAIRED"
+  cp "$WHEEL" "$REPAIRED/"
+  tag=${PLAT/manylinux2014_/manylinux_2_17_}.$PLAT
+  if [ "$LIBC" = musl ]; then tag=$PLAT; fi
+  (cd "$REPAIRED" && "$OUT/build-venv/bin/python" -m wheel tags --remove --platform-tag "$tag" "$(basename "$WHEEL")")
+else
+  auditwheel show "$WHEEL"
+  auditwheel repair --exclude libccl.so ${PLAT:+--plat "$PLAT"} -w "$REPAIRED" "$WHEEL"
+fi
 FIXED=$(ls "$REPAIRED"/ccl-*.whl)
 echo "repaired: $(basename "$FIXED")"
 echo "shared objects in the repaired wheel:"
@@ -154,6 +228,13 @@ for i in zipfile.ZipFile(sys.argv[1]).infolist():
 # 5. glibc floor of the tag for every ELF object (libccl included), NEEDED, exports, no grafts.
 step "scripts/check_glibc.py"
 "$TOOLS/bin/python" "$SRC/scripts/check_glibc.py" "$REPAIRED"
+
+if [ "$CROSS" -eq 1 ]; then
+  echo
+  echo "build_wheel: OK $(basename "$FIXED") (cross build: not run here; see scripts/portability_arm64.sh)"
+  if [ "$KEEP" -eq 1 ]; then echo "wheel: $FIXED"; fi
+  exit 0
+fi
 
 # 6. Install from wheels only (no compiler, no sdist) into a fresh venv, smoke test from /.
 step "install the repaired wheel (binary only) into a fresh venv"

@@ -3,7 +3,7 @@
 # (a C compiler, make, Python headers and venv, Debian's archive keyring), a virtual environment
 # in .venv, and ccl with its test extras. No manual download, no environment variable:
 # - libsodium: scripts/build_libsodium.sh builds the pinned release (Debian's orig tarball via
-#   `apt-get source`, sha256 checked) into a static archive, cached under ~/.cache/ccl (keyed by
+#   `apt-get source`, else the PyNaCl sdist from PyPI, sha256 checked) into a static archive, cached under ~/.cache/ccl (keyed by
 #   version, sha256 and compiler), which the build links into ccl._hd;
 # - libccl: the build extracts it from the sha256-pinned cardano-client-lib==0.1.0rc6 wheel file
 #   (scripts/fetch_libccl.py, `pip download`, cached there too) and bundles it.
@@ -38,10 +38,18 @@ python3 -m venv .venv
 if [ "${CCL_SODIUM:-static}" = static ] && [ -z "${CCL_SODIUM_PREFIX:-}" ]; then
   if ! CC="${CC:-$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_config_var("CC") or "cc")')}" \
     bash scripts/build_libsodium.sh >/dev/null; then
-    # The pinned tarball is not reachable from this machine's archive (an Ubuntu release that
-    # carries another libsodium, say): link the system's libsodium-dev instead of failing.
-    echo "setup: the pinned libsodium could not be built here; linking the system's libsodium" \
-      "(CCL_SODIUM=system)" >&2
+    # Neither pinned source (Debian's orig tarball, the PyPI sdist) could be fetched or built
+    # here: link the system's libsodium-dev instead of failing, and say so where it is seen.
+    {
+      echo
+      echo "########################################################################"
+      echo "# WARNING: setup could not build the pinned libsodium (see the messages"
+      echo "# of build_libsodium above). ccl._hd is linked against THIS SYSTEM's"
+      echo "# libsodium instead (CCL_SODIUM=system): a libsodium.so the machine must"
+      echo "# keep, of whatever version its distribution ships."
+      echo "########################################################################"
+      echo
+    } >&2
     export CCL_SODIUM=system
   fi
 fi
