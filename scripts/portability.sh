@@ -19,6 +19,8 @@
 # debootstrap; warm: nothing), and so is its venv's pip cache. Warm run: ~3-5 minutes, mostly the
 # wheel build.
 set -euo pipefail
+# shellcheck source=lib/chroot_env.sh
+. "$(dirname "$0")/lib/chroot_env.sh"
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 
@@ -112,19 +114,7 @@ if [ "$CHROOT" -eq 1 ]; then
     mount --bind "/$m" "$ROOT/$m"
     MOUNTS+=("$ROOT/$m")
   done
-  cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
-  # The host's CA bundle (pip's cert setting, else the system one): a TLS-inspecting proxy's CA
-  # is in it, and pip in the chroot must trust what pip here trusts.
-  ca=${PIP_CERT:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}}
-  ca_env=()
-  if [ -f "$ca" ]; then
-    cp "$ca" "$ROOT/etc/ssl/certs/ccl-host-ca.crt"
-    ca_env=(PIP_CERT=/etc/ssl/certs/ccl-host-ca.crt SSL_CERT_FILE=/etc/ssl/certs/ccl-host-ca.crt)
-  fi
-  idx_env=()  # an index or mirror configured for pip here applies there too
-  for v in PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_TRUSTED_HOST HTTPS_PROXY HTTP_PROXY https_proxy http_proxy NO_PROXY no_proxy; do
-    if [ -n "${!v:-}" ]; then idx_env+=("$v=${!v}"); fi
-  done
+  chroot_host_env "$ROOT"
   rm -rf "$ROOT/tmp/ccl-port"
   mkdir -p "$ROOT/tmp/ccl-port/tests" "$ROOT/tmp/ccl-port/scripts"
   cp "$WHEEL" "$ROOT/tmp/ccl-port/"

@@ -23,6 +23,8 @@
 # ${CCL_CACHE_DIR:-~/.cache/ccl}/chroot/bullseye-arm64 (cold: debootstrap, second stage under
 # qemu and pip's downloads, ~6-10 minutes on 2 busy cores; warm: nothing).
 set -euo pipefail
+# shellcheck source=lib/chroot_env.sh
+. "$(dirname "$0")/lib/chroot_env.sh"
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 
@@ -97,17 +99,7 @@ for m in proc sys dev; do
   mount --bind "/$m" "$ROOT/$m"
   MOUNTS+=("$ROOT/$m")
 done
-cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
-ca=${PIP_CERT:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}}
-ca_env=()
-if [ -f "$ca" ]; then
-  cp "$ca" "$ROOT/etc/ssl/certs/ccl-host-ca.crt"
-  ca_env=(PIP_CERT=/etc/ssl/certs/ccl-host-ca.crt SSL_CERT_FILE=/etc/ssl/certs/ccl-host-ca.crt)
-fi
-idx_env=()
-for v in PIP_INDEX_URL PIP_EXTRA_INDEX_URL PIP_TRUSTED_HOST HTTPS_PROXY HTTP_PROXY https_proxy http_proxy NO_PROXY no_proxy; do
-  if [ -n "${!v:-}" ]; then idx_env+=("$v=${!v}"); fi
-done
+chroot_host_env "$ROOT"
 in_chroot() {
   chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
     "${ca_env[@]}" "${idx_env[@]}" /bin/bash -euo pipefail -c "$1"

@@ -9,6 +9,8 @@
 # Needs root. Not part of .ci/run (a cold chroot is ~5 minutes of debootstrap and each wheel build
 # ~3-5 minutes on 2 cores); docs/WHEELS.md and the closing note of issue 11 say what it found.
 set -euo pipefail
+# shellcheck source=lib/chroot_env.sh
+. "$(dirname "$0")/lib/chroot_env.sh"
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 VERSIONS=("$@")
@@ -50,19 +52,13 @@ bind "$REPO" ro
 case "$gitdir" in "$REPO"/*) ;; *) bind "$gitdir" ro ;; esac
 mkdir -p "$CACHE"
 bind "$CACHE" rw
-cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
-ca=${PIP_CERT:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}}
-ca_env=()
-if [ -f "$ca" ]; then
-  cp "$ca" "$ROOT/etc/ssl/certs/ccl-host-ca.crt"
-  ca_env=(PIP_CERT=/etc/ssl/certs/ccl-host-ca.crt SSL_CERT_FILE=/etc/ssl/certs/ccl-host-ca.crt)
-fi
+chroot_host_env "$ROOT"
 
 for v in "${VERSIONS[@]}"; do
   printf '\n== sid_pythons: CPython %s in Debian sid\n' "$v"
   # shellcheck disable=SC2016  # the script runs in the chroot; $1/$2 are its arguments
   chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
-    CCL_CACHE_DIR="$CACHE" TOOLS_PY="python$v" "${ca_env[@]}" /bin/bash -euo pipefail -c '
+    CCL_CACHE_DIR="$CACHE" TOOLS_PY="python$v" "${ca_env[@]}" "${idx_env[@]}" /bin/bash -euo pipefail -c '
     git config --global --add safe.directory "*"
     out=/tmp/ccl-sid-$1
     rm -rf "$out"
