@@ -5,30 +5,23 @@ the reference wrapper's interpreter. The helpers behind them are in tests/suppor
 
 import os
 import sys
-import sysconfig
 
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from fixtures import MNEMONIC_12, MNEMONIC_24, RFC8032_PK, RFC8032_SK
-
-# Test dependencies that do not install on a free-threaded CPython (3.13t: no wheel, and no
-# free-threaded build of PyNaCl/orjson from source). There, and only there, a test that fails on
-# importing one of them is reported as skipped with that reason (scripts/freethreaded.sh, #21);
-# on any other interpreter the missing dependency stays a failure.
-FREE_THREADED = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
-NO_FREE_THREADED_BUILD = ("pycardano", "nacl", "dask", "distributed", "orjson")
+from support.interpreter import absent_here
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
     exc = call.excinfo.value if call.excinfo is not None else None
-    if not FREE_THREADED or not isinstance(exc, ModuleNotFoundError):
+    if not isinstance(exc, ModuleNotFoundError):
         return
-    top = (exc.name or "").split(".")[0]
-    if top in NO_FREE_THREADED_BUILD:
+    top = absent_here(exc.name)
+    if top:
         rep = outcome.get_result()
         rep.outcome = "skipped"
         rep.longrepr = (

@@ -58,9 +58,11 @@ try:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 except ImportError as _e:  # pragma: no cover - exercised only without the extra
-    raise ImportError(
+    # ModuleNotFoundError (an ImportError) naming the missing module, so callers can tell which.
+    raise ModuleNotFoundError(
         "ccl.dask needs the optional dask extra: pip install 'ccl[dask]' "
-        f"(missing: {getattr(_e, 'name', None) or _e})"
+        f"(missing: {getattr(_e, 'name', None) or _e})",
+        name=getattr(_e, "name", None),
     ) from None
 
 from ccl.hd import MAX_INDEX, AccountKey, AccountPublicKey
