@@ -98,30 +98,29 @@ def _run_with_pty(cmd, stdout_pty):
     os.close(slave)
     tty = b""
     out = b""
-    while True:
-        fds = [master] + ([] if stdout_pty else [p.stdout])
-        r, _, _ = select.select(fds, [], [], 60)
+    # The streams still open, kept across iterations: a stream at EOF leaves the set (select on a
+    # closed file object raises), and the loop ends when both are done or nothing came for 60 s.
+    open_streams = [master] + ([] if stdout_pty else [p.stdout])
+    while open_streams:
+        r, _, _ = select.select(open_streams, [], [], 60)
         if not r:
             break
         if master in r:
             try:
                 chunk = os.read(master, 65536)
-            except OSError:
+            except OSError:  # EIO: every slave end closed (the child exited)
                 chunk = b""
-            if not chunk:
-                if stdout_pty or p.stdout.closed:
-                    break
-                fds.remove(master)
-            tty += chunk
+            if chunk:
+                tty += chunk
+            else:
+                open_streams.remove(master)
         if not stdout_pty and p.stdout in r:
             chunk = p.stdout.read1(65536)
-            if not chunk:
+            if chunk:
+                out += chunk
+            else:
+                open_streams.remove(p.stdout)
                 p.stdout.close()
-                if p.poll() is not None:
-                    break
-            out += chunk
-        if p.poll() is not None and stdout_pty:
-            continue
     p.wait(60)
     os.close(master)
     return out, tty, p.returncode
