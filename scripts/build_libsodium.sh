@@ -74,7 +74,10 @@ apt_fetch() {  # $1: destination file, $2: directory of sources files; apt-get s
   chmod 755 "$tmp" "$tmp/dl"
   opts=(-o "Dir::Etc::SourceList=$tmp/none.list" -o "Dir::Etc::SourceParts=$2"
     -o "Dir::State::Lists=$tmp/lists" -o "Dir::Cache=$tmp/cache" -o "Debug::NoLocking=1"
-    -o "APT::Sandbox::User=$(id -un)")  # downloads straight into our own directory
+    -o "APT::Sandbox::User=$(id -un)"  # downloads straight into our own directory
+    # A signed Release past its Valid-Until (a frozen snapshot mirror) is still Debian's: the file
+    # taken from it is pinned by sha256 below, so its freshness adds nothing here.
+    -o "Acquire::Check-Valid-Until=false")
   if apt-get "${opts[@]}" -qq update >&2 &&
     (cd "$tmp/dl" && apt-get "${opts[@]}" -qq source --download-only "libsodium${4:+=$4}" >&2) &&
     [ -f "$tmp/dl/$ORIG" ]; then
@@ -119,8 +122,11 @@ fetch_pypi() {  # $1: destination file; the sdist by pip download (its own index
   local tmp py rc=1
   py=$(command -v python3 || command -v python) || return 1
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/ccl-sodium-pypi.XXXXXX")
-  log "pip download --no-deps --no-binary :all: $PYPI_PROJECT==$PYPI_VERSION (libsodium $PYPI_SODIUM_VERSION inside)"
-  if "$py" -m pip download -q --disable-pip-version-check --no-deps --no-binary :all: \
+  # --no-binary names the project only: pip prepares the sdist's metadata in an isolated build
+  # environment, and `:all:` would compile its build requirements too (cffi, needing libffi's
+  # headers); as wheels they need no compiler.
+  log "pip download --no-deps --no-binary $PYPI_PROJECT $PYPI_PROJECT==$PYPI_VERSION (libsodium $PYPI_SODIUM_VERSION inside)"
+  if "$py" -m pip download -q --disable-pip-version-check --no-deps --no-binary "$PYPI_PROJECT" \
     "$PYPI_PROJECT==$PYPI_VERSION" -d "$tmp" >&2 && [ -f "$tmp/$PYPI_FILE" ]; then
     mv "$tmp/$PYPI_FILE" "$1.part" && mv "$1.part" "$1" && rc=0
   fi
