@@ -231,7 +231,7 @@ step "scripts/check_glibc.py"
 
 if [ "$CROSS" -eq 1 ]; then
   echo
-  echo "build_wheel: OK $(basename "$FIXED") (cross build: not run here; see scripts/portability_arm64.sh)"
+  echo "build_wheel: OK $(basename "$FIXED") (cross build: run by scripts/portability_arm64.sh or scripts/portability_musl.sh)"
   if [ "$KEEP" -eq 1 ]; then echo "wheel: $FIXED"; fi
   exit 0
 fi
