@@ -48,22 +48,10 @@ die() { echo "portability: $*" >&2; exit 1; }
 [ "$(uname -m)" = x86_64 ] || { echo "portability: x86_64 only (this is $(uname -m)); skipped"; exit 0; }
 
 need=()
-if [ "$CHROOT" -eq 1 ] && ! command -v debootstrap >/dev/null; then need+=(debootstrap); fi
-if [ "$QEMU" -eq 1 ] && ! command -v qemu-x86_64 >/dev/null; then need+=(qemu-user); fi
-if [ ${#need[@]} -gt 0 ]; then
-  log "apt-get install ${need[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null 2>&1 ||
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; }
-fi
-
-WORK=$(mktemp -d /tmp/ccl-portability.XXXXXX)
-MOUNTS=()
-cleanup() {
-  local i
-  for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do umount -l "${MOUNTS[$i]}" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+if [ "$CHROOT" -eq 1 ]; then need+=(debootstrap:debootstrap); fi
+if [ "$QEMU" -eq 1 ]; then need+=(qemu-x86_64:qemu-user); fi
+apt_need "${need[@]}"
+chroot_work ccl-portability
 
 # 1. The wheel.
 if [ -z "$WHEEL" ]; then
@@ -97,23 +85,8 @@ echo "wheel: $WHEEL"
 
 # 2. Debian bullseye chroot (cached), the wheel installed from the file, smoke test + subset.
 if [ "$CHROOT" -eq 1 ]; then
-  ROOT="$CACHE/chroot/bullseye"
-  if [ ! -f "$ROOT/.complete" ]; then
-    log "debootstrap bullseye (minbase) into $ROOT"
-    rm -rf "$ROOT" "$ROOT.part"
-    mkdir -p "$(dirname "$ROOT")"
-    mirror=()  # debootstrap's default archive unless CCL_DEBIAN_MIRROR names one
-    if [ -n "${CCL_DEBIAN_MIRROR:-}" ]; then mirror=("$CCL_DEBIAN_MIRROR"); fi
-    debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates,binutils \
-      bullseye "$ROOT.part" "${mirror[@]}" >"$WORK/debootstrap.log" 2>&1 ||
-      { tail -30 "$WORK/debootstrap.log" >&2; die "debootstrap failed"; }
-    touch "$ROOT.part/.complete"
-    mv "$ROOT.part" "$ROOT"
-  fi
-  for m in proc sys dev; do
-    mount --bind "/$m" "$ROOT/$m"
-    MOUNTS+=("$ROOT/$m")
-  done
+  ROOT=$(bullseye_chroot "$CACHE")
+  chroot_bind "$ROOT"
   chroot_host_env "$ROOT"
   rm -rf "$ROOT/tmp/ccl-port"
   mkdir -p "$ROOT/tmp/ccl-port/tests" "$ROOT/tmp/ccl-port/scripts"
@@ -123,8 +96,8 @@ if [ "$CHROOT" -eq 1 ]; then
   cp "$REPO/scripts/smoke.py" "$REPO/scripts/check_glibc.py" "$REPO/scripts/fetch_libccl.py" \
     "$REPO/scripts/build_libsodium.sh" "$ROOT/tmp/ccl-port/scripts/"
   log "inside the chroot: $(chroot "$ROOT" /usr/bin/ldd --version | head -1)"
-  chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
-    CCL_CACHE_DIR=/root/.cache/ccl "${ca_env[@]}" "${idx_env[@]}" /bin/bash -euo pipefail -c '
+  chroot_extra_env=(CCL_CACHE_DIR=/root/.cache/ccl)
+  in_chroot "$ROOT" '
     cd /tmp/ccl-port
     python3 --version
     [ -x /opt/venv/bin/python ] || python3 -m venv /opt/venv

@@ -45,15 +45,7 @@ die() { echo "portability_arm64: $*" >&2; exit 1; }
 [ "$(uname -m)" = x86_64 ] || { echo "portability_arm64: x86_64 hosts only (this is $(uname -m)); skipped"; exit 0; }
 T0=$(date +%s)
 
-need=()
-command -v debootstrap >/dev/null || need+=(debootstrap)
-command -v qemu-aarch64-static >/dev/null || need+=(qemu-user-static)
-command -v update-binfmts >/dev/null || need+=(binfmt-support)
-if [ ${#need[@]} -gt 0 ]; then
-  log "apt-get install ${need[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null 2>&1 ||
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; }
-fi
+apt_need debootstrap:debootstrap qemu-aarch64-static:qemu-user-static update-binfmts:binfmt-support
 
 # binfmt_misc: aarch64 ELF files run through qemu-aarch64-static (the F flag keeps the
 # interpreter open, so the path need not exist inside the chroot; it is copied in anyway).
@@ -65,14 +57,7 @@ if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
 fi
 [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || die "could not register qemu-aarch64 with binfmt_misc"
 
-WORK=$(mktemp -d /tmp/ccl-portability-arm64.XXXXXX)
-MOUNTS=()
-cleanup() {
-  local i
-  for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do umount -l "${MOUNTS[$i]}" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+chroot_work ccl-portability-arm64
 
 # 1. The arm64 bullseye chroot (cached), with a venv holding the test tools (PyNaCl, pytest).
 ROOT="$CACHE/chroot/bullseye-arm64"
@@ -95,25 +80,18 @@ if [ ! -f "$ROOT/.complete" ]; then
   touch "$ROOT.part/.complete"
   mv "$ROOT.part" "$ROOT"
 fi
-for m in proc sys dev; do
-  mount --bind "/$m" "$ROOT/$m"
-  MOUNTS+=("$ROOT/$m")
-done
+chroot_bind "$ROOT"
 chroot_host_env "$ROOT"
-in_chroot() {
-  chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
-    "${ca_env[@]}" "${idx_env[@]}" /bin/bash -euo pipefail -c "$1"
-}
 venv_key=$(echo "$PINS_CHROOT" | sha256sum | cut -c1-10)
 if [ ! -f "$ROOT/opt/venv/.complete-$venv_key" ]; then
   log "venv in the chroot: $PINS_CHROOT (binary wheels only)"
   t=$(date +%s)
-  in_chroot "rm -rf /opt/venv && python3 -m venv /opt/venv &&
+  in_chroot "$ROOT" "rm -rf /opt/venv && python3 -m venv /opt/venv &&
     /opt/venv/bin/python -m pip install -q --disable-pip-version-check --only-binary=:all: $PINS_CHROOT &&
     touch /opt/venv/.complete-$venv_key"
   echo "venv: $(($(date +%s) - t)) s"
 fi
-log "chroot ready: $(in_chroot 'uname -m; /usr/bin/ldd --version | head -1; python3 --version' | tr '\n' ' ')"
+log "chroot ready: $(in_chroot "$ROOT" 'uname -m; /usr/bin/ldd --version | head -1; python3 --version' | tr '\n' ' ')"
 if [ "$CHROOT_ONLY" -eq 1 ]; then exit 0; fi
 
 # 2. The wheel, cross-built for the chroot's CPython (bullseye: 3.9) by an x86_64 CPython 3.9.
@@ -156,9 +134,9 @@ def pytest_collection_modifyitems(config, items):
 PY
 
 # 4. In the chroot, under qemu-user: install binary-only, import, compare, test.
-log "inside the arm64 chroot (qemu-user): $(in_chroot 'uname -m; /usr/bin/ldd --version | head -1' | tr '\n' ' ')"
+log "inside the arm64 chroot (qemu-user): $(in_chroot "$ROOT" 'uname -m; /usr/bin/ldd --version | head -1' | tr '\n' ' ')"
 t=$(date +%s)
-in_chroot '
+in_chroot "$ROOT" '
   cd /tmp/ccl-port
   /opt/venv/bin/python -m pip install -q --disable-pip-version-check --only-binary=:all: \
     --force-reinstall ./ccl-*.whl
