@@ -29,7 +29,7 @@ import inspect
 import os
 
 from ccl import _hd
-from ccl._core import AIO_FULL, CclLib, _aio_attach, _AioRouter
+from ccl._core import AIO_FULL, CclClosedError, CclLib, _aio_attach, _AioRouter
 
 __all__ = ["AsyncCclLib", "AsyncHd", "DEFAULT_MAX_IN_FLIGHT", "default_workers"]
 
@@ -137,14 +137,17 @@ class AsyncHd:
     workers and completion path as every other offloaded call (one function job per range or
     chunk; no Python thread)."""
 
-    __slots__ = ("_router",)
+    __slots__ = ("_lib", "_router")
 
-    def __init__(self, router):
+    def __init__(self, lib, router):
+        self._lib = lib
         self._router = router
 
     async def addresses(self, pub, network, start=0, count=1, *, role=0, kind="base"):
         """``pub.addresses(network, start, count, role=, kind=)`` of an
         ``ccl.hd.AccountPublicKey``, derived on a native worker: same list, same errors."""
+        if self._lib.closed:
+            raise CclClosedError("AsyncCclLib is closed; create a new one")
         ch = self._router.channel()
         while ch.full:  # backpressure, before anything native is made
             await ch.wait_slot()
@@ -180,7 +183,8 @@ class AsyncHd:
                 yield part
         finally:
             if nxt is not None:
-                nxt.cancel()
+                nxt.cancel()  # a queued range is dropped; a running one finishes natively
+                await asyncio.wait([nxt])  # (an outer cancellation still propagates)
 
 
 def _close_channel(ch):
@@ -218,7 +222,7 @@ class AsyncCclLib:
         self._lib = CclLib(lib_path)
         self._plain = CclLib(lib_path)
         _aio_attach(self._lib, self._router)
-        self.hd = AsyncHd(self._router)
+        self.hd = AsyncHd(self._lib, self._router)
         for ns in NAMESPACES:
             sync_ns = getattr(self._lib, ns)
             setattr(

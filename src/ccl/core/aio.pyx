@@ -52,6 +52,7 @@ cdef class _AioChannel:
     cdef unsigned long long next_tag
     cdef readonly Py_ssize_t in_flight, max_in_flight
     cdef Py_ssize_t nworkers
+    cdef readonly Py_ssize_t submits  # native submissions (tests: a burst is one or a few)
     cdef object waiters           # futures waiting for a slot, oldest first
     cdef object idle              # future set when in_flight drops to 0 (aclose)
     cdef object future_type
@@ -170,6 +171,7 @@ cdef class _AioChannel:
         self.flush_scheduled = False
         if n == 0:
             return
+        self.submits += 1
         with nogil:
             rc = ccl_aio_submit(self.q, self.batch, <size_t>n)
         self.nbatch = 0
