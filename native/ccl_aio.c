@@ -78,7 +78,10 @@ static void *worker(void *arg) {
         int expected = QUEUED;
         if (__atomic_compare_exchange_n(&j->state, &expected, RUNNING, 0, __ATOMIC_ACQ_REL,
                                         __ATOMIC_ACQUIRE)) {
-            ccl_rt_call(&j->req, &j->out, j->buf, sizeof j->buf);
+            if (j->fn != NULL)
+                j->fn(j->ctx);
+            else
+                ccl_rt_call(&j->req, &j->out, j->buf, sizeof j->buf);
         } else {
             j->out.rc = CCL_RT_CANCELLED;
             j->out.heap = 0;
@@ -162,6 +165,9 @@ ccl_aio_job *ccl_aio_job_new(const ccl_req *req, unsigned long long tag) {
     j->state = QUEUED;
     j->req = *req;
     j->args_len = total;
+    j->fn = NULL;
+    j->fn_free = NULL;
+    j->ctx = NULL;
     memset(&j->out, 0, sizeof j->out);
     char *p = j->args;
 #define COPY_(f)                                                                                   \
@@ -176,8 +182,25 @@ ccl_aio_job *ccl_aio_job_new(const ccl_req *req, unsigned long long tag) {
     return j;
 }
 
+ccl_aio_job *ccl_aio_job_fn_new(void (*fn)(void *), void (*fn_free)(void *), void *ctx,
+                                unsigned long long tag) {
+    ccl_aio_job *j = calloc(1, sizeof *j);
+    if (j == NULL) {
+        if (fn_free != NULL) fn_free(ctx);
+        return NULL;
+    }
+    j->tag = tag;
+    j->state = QUEUED;
+    j->out.data = j->buf;
+    j->fn = fn;
+    j->fn_free = fn_free;
+    j->ctx = ctx;
+    return j;
+}
+
 void ccl_aio_job_free(ccl_aio_job *j) {
     if (j == NULL) return;
+    if (j->fn_free != NULL) j->fn_free(j->ctx);
     ccl_rt_out_free(&j->out, j->req.wipe); /* wipes an inline secret result in buf too */
     ccl_rt_wipe(j->args, j->args_len);
     free(j->args);

@@ -20,6 +20,9 @@
  *   pthread_atfork child hook). In a fork child the parent's workers do not exist, and
  *   ccl_aio_submit() refuses a queue of an older generation, so the caller makes a fresh one.
  *
+ * - Function jobs (ccl_aio_job_fn_new): the same queue, cancellation and completion path for a C
+ *   function of another module (ccl.hd's address ranges), run without the isolate.
+ *
  * Everything here runs without the GIL; no Python API.
  */
 #ifndef CCL_AIO_H
@@ -45,6 +48,12 @@ typedef struct ccl_aio_job {
     ccl_out out;
     char *args; /* owned copy of the string arguments (wiped on free) */
     size_t args_len;
+    /* A function job (ccl_aio_job_fn_new) runs fn(ctx) instead of req: plain C work of another
+       extension (the HD engine's address ranges), no isolate. fn_free(ctx) runs when the job is
+       freed, whether fn ran or not. NULL for a request job. */
+    void (*fn)(void *ctx);
+    void (*fn_free)(void *ctx);
+    void *ctx;
     char buf[CCL_AIO_INLINE];
 } ccl_aio_job;
 
@@ -59,6 +68,12 @@ int ccl_aio_workers(const ccl_aio *a);
 
 /* A job for req (copied, with its string arguments). NULL when memory is exhausted. */
 ccl_aio_job *ccl_aio_job_new(const ccl_req *req, unsigned long long tag);
+
+/* A job that runs fn(ctx) on a worker (no isolate thread is used). The job owns ctx from here
+   on: fn_free(ctx) is called when the job is freed. NULL (and ctx freed) when memory is
+   exhausted. */
+ccl_aio_job *ccl_aio_job_fn_new(void (*fn)(void *), void (*fn_free)(void *), void *ctx,
+                                unsigned long long tag);
 
 /* Frees a job the owner took back (drained or never submitted), wiping its arguments and, when
    req.wipe is set, its result. */

@@ -1136,3 +1136,6 @@ def _sodium_child(uint64_t n):
     if rc < 0:
         raise RuntimeError("libsodium child failed")
     return rc
+
+
+include "hd/aio.pyx"  # ccl.aio address ranges (#20)

@@ -28,9 +28,10 @@ import functools
 import inspect
 import os
 
-from ccl._core import AIO_FULL, CclLib, _aio_attach, _AioRouter
+from ccl import _hd
+from ccl._core import AIO_FULL, CclClosedError, CclLib, _aio_attach, _AioRouter
 
-__all__ = ["AsyncCclLib", "DEFAULT_MAX_IN_FLIGHT", "default_workers"]
+__all__ = ["AsyncCclLib", "AsyncHd", "DEFAULT_MAX_IN_FLIGHT", "default_workers"]
 
 #: Offloaded requests queued natively per event loop before an await waits for a slot: enough to
 #: keep every worker busy through a burst; each costs ~0.4 KB of native memory plus its
@@ -131,6 +132,61 @@ def _async_class(sync_cls):
     return type(f"Async{sync_cls.__name__}", (_AsyncNamespace,), body)
 
 
+class AsyncHd:
+    """``lib.hd`` of an AsyncCclLib: ``ccl.hd`` address ranges as awaits, on the same native
+    workers and completion path as every other offloaded call (one function job per range or
+    chunk; no Python thread)."""
+
+    __slots__ = ("_lib", "_router")
+
+    def __init__(self, lib, router):
+        self._lib = lib
+        self._router = router
+
+    async def addresses(self, pub, network, start=0, count=1, *, role=0, kind="base"):
+        """``pub.addresses(network, start, count, role=, kind=)`` of an
+        ``ccl.hd.AccountPublicKey``, derived on a native worker: same list, same errors."""
+        if self._lib.closed:
+            raise CclClosedError("AsyncCclLib is closed; create a new one")
+        ch = self._router.channel()
+        while ch.full:  # backpressure, before anything native is made
+            await ch.wait_slot()
+        job = _hd._aio_range_job(pub, network, start, count, role, kind)
+        if job is None:
+            return []
+        return await ch.submit_fn(*job, _hd._aio_range_result)
+
+    async def iter_addresses(
+        self, pub, network, start=0, count=None, *, role=0, kind="base", chunk=None
+    ):
+        """Async iterator of lists of ``chunk`` addresses (the last may be shorter), like
+        ``pub.iter_addresses``; ``count=None`` runs to index 2**31-1. The next chunk is derived
+        while the caller handles this one; leaving the loop early cancels it."""
+        if chunk is None:
+            chunk = _hd.DEFAULT_CHUNK
+        start, count, chunk = _hd._aio_iter_args(start, count, chunk)
+        nxt = None
+        try:
+            i, end = start, start + count
+            if i < end:
+                nxt = asyncio.ensure_future(
+                    self.addresses(pub, network, i, min(chunk, end - i), role=role, kind=kind)
+                )
+            while nxt is not None:
+                part = await nxt
+                i += len(part)
+                nxt = None
+                if i < end:
+                    nxt = asyncio.ensure_future(
+                        self.addresses(pub, network, i, min(chunk, end - i), role=role, kind=kind)
+                    )
+                yield part
+        finally:
+            if nxt is not None:
+                nxt.cancel()  # a queued range is dropped; a running one finishes natively
+                await asyncio.wait([nxt])  # (an outer cancellation still propagates)
+
+
 def _close_channel(ch):
     ch.cancel_queued()
     ch.close()
@@ -166,6 +222,7 @@ class AsyncCclLib:
         self._lib = CclLib(lib_path)
         self._plain = CclLib(lib_path)
         _aio_attach(self._lib, self._router)
+        self.hd = AsyncHd(self._lib, self._router)
         for ns in NAMESPACES:
             sync_ns = getattr(self._lib, ns)
             setattr(

@@ -109,10 +109,14 @@ cdef extern from "ccl_aio.h" nogil:
         unsigned long long tag
         ccl_req req
         ccl_out out
+        void *ctx
+        void (*fn)(void *ctx)
     ccl_aio *ccl_aio_new(int workers)
     int ccl_aio_fd(const ccl_aio *a)
     int ccl_aio_workers(const ccl_aio *a)
     ccl_aio_job *ccl_aio_job_new(const ccl_req *req, unsigned long long tag)
+    ccl_aio_job *ccl_aio_job_fn_new(void (*fn)(void *), void (*fn_free)(void *), void *ctx,
+                                    unsigned long long tag)
     void ccl_aio_job_free(ccl_aio_job *job)
     int ccl_aio_submit(ccl_aio *a, ccl_aio_job **jobs, size_t n)
     int ccl_aio_cancel(ccl_aio_job *job)
