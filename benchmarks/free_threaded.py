@@ -6,13 +6,15 @@ run: the control's 2/1 ratio says how much of two cores the machine gave at that
 machine it is far below 2). Rounds interleave 1- and 2-thread runs of every call; each ratio is
 the median over rounds of (calls/s with 2 threads) / (calls/s with 1).
 
-    python benchmarks/free_threaded.py [--rounds R] [--seconds S] [--python PY ...]
+    python benchmarks/free_threaded.py [--rounds R] [--seconds S] [--python PY ...] [--native]
 
 Without --python it measures the interpreter it runs on. With --python it runs itself under each
 interpreter given (e.g. the 3.13t and GIL 3.13 venvs scripts/freethreaded.sh builds) and prints
 one JSON object: {"runs": {interpreter: {...}}, "ratios": {...}} (the harness's external-group
 format; every ratio is context, not gated: "gate": false). Cached interpreters are used when
---python is "cached".
+--python is "cached". Beside the interpreters it runs free_threaded_native.c (also alone with
+--native): the same calls on 1 and 2 OS threads through ccl's runtime with no Python, which tells
+libccl's own scaling apart from the binding's.
 """
 
 import argparse
@@ -25,6 +27,7 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, "contenders"))
 CACHE = os.environ.get("CCL_CACHE_DIR") or os.path.join(
     os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "ccl"
@@ -40,7 +43,80 @@ def _control():
     return x
 
 
-def calls():
+# The calls, as top-level functions of the objects they use, like the control. Why not lambdas
+# over shared inputs: on 3.13t every object a thread's bytecode touches gets its reference count
+# written, and a count two threads write is a cache line bouncing between their cores. A nested
+# function (a lambda) and an input string every thread shares are such objects, added by the
+# harness; a backend's threads share the handle and the key but not the request's data. So each
+# thread gets its own copies of the inputs (_Inputs, made in the thread) and shares only ``lib``
+# and ``key`` — as a backend does — and the top-level functions, which 3.13t makes immortal.
+def _blake2b_256(lib, key, a):
+    return lib.crypto.blake2b_256(a.blake)
+
+
+def _address_validate(lib, key, a):
+    return lib.address.validate(a.address)
+
+
+def _tx_hash(lib, key, a):
+    return lib.tx.hash(a.tx)
+
+
+def _quicktx_build(lib, key, a):
+    return lib.quicktx.build(a.plan, a.utxos, a.pp)
+
+
+def _hd_1addr(lib, key, a):
+    return key.addresses(a.network, 0, 1, threads=1)
+
+
+def _hd_1addr_distinct_index(lib, key, a):
+    a.i = (a.i + 1) % (1 << 31)
+    return key.addresses(a.network, a.i, 1, threads=1)
+
+
+def _attr_lib_crypto(lib, key, a):
+    return lib.crypto
+
+
+def _call_control(lib, key, a):
+    return _control()
+
+
+class _Inputs:
+    """One thread's own copies of the inputs (created by that thread: its objects)."""
+
+    def __init__(self, k):
+        import copy
+
+        import _common as C
+        import ccl
+
+        self.blake = "".join(list(C.BLAKE_HEX))
+        self.address = "".join(list(C.EXPECTED_FIRST_ADDRESS))
+        self.tx = "".join(list(C.TX_CBOR))
+        self.plan = "".join(list(C.TXPLAN_YAML))
+        self.utxos = copy.deepcopy(C.UTXOS)
+        self.pp = copy.deepcopy(C.PROTOCOL_PARAMS)
+        self.network = ccl.Network.MAINNET
+        self.i = k << 24  # distinct indices per thread
+
+
+TABLE = {
+    "control": _call_control,
+    "blake2b_256": _blake2b_256,
+    "address_validate": _address_validate,
+    "tx_hash": _tx_hash,
+    "quicktx_build": _quicktx_build,
+    "hd_1addr": _hd_1addr,
+    "hd_1addr_distinct_index": _hd_1addr_distinct_index,
+    # diagnosis: the cost of reaching a namespace of the shared handle (no native call)
+    "attr_lib_crypto": _attr_lib_crypto,
+}
+
+
+def shared():
+    """The objects every thread shares: one CclLib and one key (warmed up: isolate creation)."""
     import _common as C
 
     import ccl
@@ -48,37 +124,15 @@ def calls():
 
     lib = ccl.CclLib()
     key = AccountKey.from_mnemonic(C.MNEMONIC).public_key()
-    counter = iter(range(1 << 62))  # next() on a shared iterator is atomic enough here
-    lock = threading.Lock()
-
-    def hd_one():
-        with lock:
-            i = next(counter) % (1 << 31)
-        return key.addresses(ccl.Network.MAINNET, i, 1, threads=1)
-
-    def hd_fixed():
-        return key.addresses(ccl.Network.MAINNET, 0, 1, threads=1)
-
-    plan, utxos, pp = C.TXPLAN_YAML, C.UTXOS, C.PROTOCOL_PARAMS
-    table = {
-        "control": _control,
-        "blake2b_256": lambda: lib.crypto.blake2b_256(C.BLAKE_HEX),
-        "address_validate": lambda: lib.address.validate(C.EXPECTED_FIRST_ADDRESS),
-        "tx_hash": lambda: lib.tx.hash(C.TX_CBOR),
-        "quicktx_build": lambda: lib.quicktx.build(plan, utxos, pp),
-        "hd_1addr": hd_fixed,
-        "hd_1addr_distinct_index": hd_one,
-        # diagnosis: the cost of reaching a namespace of the shared handle (no native call)
-        "attr_lib_crypto": lambda: lib.crypto,
-    }
-    # warm up every call once (isolate creation, JIT-free but first-use costs inside libccl)
-    for fn in table.values():
-        fn()
-    return table
+    a = _Inputs(0)
+    for fn in TABLE.values():
+        fn(lib, key, a)
+    return lib, key
 
 
-def rate(fn, threads, seconds):
-    """(calls/s, calls per CPU-second, CPU share) with ``threads`` threads looping on ``fn``.
+def rate(fn, threads, seconds, lib=None, key=None):
+    """(calls/s, calls per CPU-second, CPU share) with ``threads`` threads looping on
+    ``fn(lib, key, inputs)``, each thread with its own inputs.
 
     Calls per CPU-second is the number to trust on a shared machine: if two threads slow each
     other down (a contended lock spinning, cache lines of shared objects bouncing between
@@ -91,12 +145,14 @@ def rate(fn, threads, seconds):
     start = threading.Barrier(threads + 1)
 
     def loop(k):
+        a = _Inputs(k)
+        fn(lib, key, a)
         start.wait()
         c0 = time.thread_time()
         n = 0
         while not stop.is_set():
             for _ in range(16):
-                fn()
+                fn(lib, key, a)
             n += 16
         cpu[k] = time.thread_time() - c0
         counts[k] = n
@@ -116,13 +172,14 @@ def rate(fn, threads, seconds):
 
 
 def measure(rounds, seconds):
-    table = calls()
+    table = TABLE
+    lib, key = shared()
     r1 = {k: [] for k in table}
     r2 = {k: [] for k in table}
     for _ in range(rounds):
         for name, fn in table.items():
-            r1[name].append(rate(fn, 1, seconds))
-            r2[name].append(rate(fn, 2, seconds))
+            r1[name].append(rate(fn, 1, seconds, lib, key))
+            r2[name].append(rate(fn, 2, seconds, lib, key))
     gil = sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True
     out = {
         "python": sys.version.split()[0] + ("" if gil else "t"),
@@ -144,14 +201,49 @@ def measure(rounds, seconds):
     return out
 
 
+def native(rounds, seconds):
+    """benchmarks/free_threaded_native.c: the same calls on 1 and 2 OS threads through ccl's
+    runtime (native/ccl_runtime.c) with no Python: how far libccl and the runtime scale by
+    themselves. Compiled against the cached libccl into a temporary directory."""
+    import shutil
+    import tempfile
+
+    sys.path.insert(0, os.path.join(REPO, "scripts"))
+    import _common as C
+    import fetch_libccl
+
+    libdir = str(fetch_libccl.libccl_path().parent)
+    with tempfile.TemporaryDirectory(prefix="ccl-ft-native-") as tmp:
+        exe = os.path.join(tmp, "free_threaded_native")
+        cc = os.environ.get("CC") or shutil.which("cc") or "gcc"
+        subprocess.run(
+            [cc, "-O2", "-pthread", os.path.join(HERE, "free_threaded_native.c"),
+             os.path.join(REPO, "native", "ccl_runtime.c"), "-I", os.path.join(REPO, "native"),
+             "-I", os.path.join(REPO, "native", "include"), "-L", libdir, "-lccl",
+             f"-Wl,-rpath,{libdir}", "-o", exe],
+            check=True,
+        )  # fmt: skip
+        fix = C.write_fixture_dir(os.path.join(tmp, "fix"))
+        cp = subprocess.run(
+            [exe, fix, str(rounds), str(seconds)], capture_output=True, text=True, check=True
+        )
+    return json.loads(cp.stdout)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=0.4)
     ap.add_argument(
+        "--native", action="store_true", help="only the C loop through ccl's runtime (no Python)"
+    )
+    ap.add_argument(
         "--python", nargs="*", help="interpreters to run under ('cached': the 3.13t/3.13 venvs)"
     )
     a = ap.parse_args()
+    if a.native:
+        print(json.dumps(native(a.rounds, a.seconds)))
+        return
     if a.python is None:
         before = os.getloadavg()
         res = measure(a.rounds, a.seconds)
@@ -196,6 +288,20 @@ def main():
                 "needs": None,
                 "desc": f"{name}: single-thread cost on 3.13t / on the GIL build",
             }
+    if pys:
+        try:
+            runs["native"] = nat = native(a.rounds, a.seconds)
+        except (OSError, subprocess.CalledProcessError, ImportError) as e:
+            runs["native"] = {"error": str(e)[-2000:]}
+        else:
+            for name, v in nat["calls"].items():
+                ratios[f"native_{name}_t2_over_t1"] = {
+                    "value": v["t2_over_t1"],
+                    "better": "higher",
+                    "gate": False,
+                    "needs": None,
+                    "desc": f"C loop through ccl's runtime, no Python: {name}, 2 OS threads / 1",
+                }
     note = "no cached 3.13t: run scripts/freethreaded.sh first" if not pys else ""
     print(json.dumps({"runs": runs, "ratios": ratios, "uptime": os.getloadavg(), "note": note}))
 

@@ -19,13 +19,15 @@ it (``lib.wallet`` is ``core/lib/wallet.pyx``). Every extern lives in ``includes
 
 cimport cython
 from cpython.exc cimport PyErr_CheckSignals
-from cpython.ref cimport PyObject
+from cpython.object cimport PyTypeObject
+from cpython.ref cimport Py_INCREF, PyObject
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdlib cimport calloc, free
 from libc.string cimport memset
 
 from ccl._args cimport is_int, network_ordinal, soft_index, thread_count, utf8_view
 from ccl.includes.libccl cimport CCL_SUCCESS
+from ccl.includes.pyapi cimport PyDescr_NewGetSet, PyGetSetDef
 from ccl.includes.runtime cimport *
 
 import functools

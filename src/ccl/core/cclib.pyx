@@ -41,7 +41,7 @@ def _base_version(v):
 
 
 cdef enum:
-    NS_COUNT = 9  # CclLib's namespaces: the _NamespaceSlot indices in the class body
+    NS_COUNT = 9  # CclLib's namespaces: the slot indices in the class body
 
 
 cdef class CclLib
@@ -53,41 +53,54 @@ cdef int _set_namespace(CclLib lib, int k, object ns) except -1:
     return 0
 
 
-@cython.final
-cdef class _NamespaceSlot:
-    """The descriptor behind ``CclLib.account`` ... ``CclLib.quicktx``.
+# CclLib.account ... CclLib.quicktx: nine getset descriptors sharing one C getter and setter, the
+# slot index in the closure pointer. Why not plain ``cdef public`` attributes: on a free-threaded
+# CPython, Cython guards those with a critical section on the handle, so every
+# ``lib.crypto.blake2b_256(...)`` from every thread locked the one shared CclLib. Why getset
+# descriptors built here rather than a Python-level descriptor class: attribute lookup takes a
+# reference to the descriptor it finds in the type, and on 3.13t a reference count that two threads
+# write is a cache line bouncing between their cores on every ``lib.crypto`` (measured: 2 threads
+# did fewer lookups than 1). CPython builds getset descriptors with deferred reference counting,
+# which 3.13t turns into immortality once a second thread exists, so that write disappears
+# (docs/FREE_THREADING.md, Scaling). The getter reads an atomic pointer (no lock); assignment
+# (``lib.crypto = other``) still works and keeps the old object alive for the handle's lifetime, so
+# a reader never sees a freed namespace.
+cdef PyGetSetDef _NS_GETSET[NS_COUNT]
 
-    Why not plain ``cdef public`` attributes: on a free-threaded CPython, Cython guards those
-    with a critical section on the handle, so every ``lib.crypto.blake2b_256(...)`` from every
-    thread locked the one shared CclLib (docs/FREE_THREADING.md). This reads an atomic pointer
-    instead; assignment (``lib.crypto = other``) still works and keeps the old object alive for
-    the handle's lifetime, so a reader never sees a freed namespace."""
-    cdef int k
-    cdef str name
 
-    def __cinit__(self, int k, str name):
-        self.k = k
-        self.name = name
+cdef PyObject *_namespace_get(PyObject *obj, void *closure) except NULL:
+    cdef Py_ssize_t k = <Py_ssize_t>closure
+    cdef void *p = NULL
+    # obj is a CclLib: the descriptor checked its type before calling. Borrowed, never assigned to
+    # an object variable (that would write its reference count).
+    if (<CclLib>obj)._keep is not None:  # None only before __init__ or once the GC cleared a cycle
+        p = ccl_rt_ptr_get(<void *const *>&(<CclLib>obj)._ns[k])
+    if p == NULL:
+        raise AttributeError(
+            f"'CclLib' object has no attribute {_NS_GETSET[k].name.decode('ascii')!r}")
+    Py_INCREF(<object>p)
+    return <PyObject *>p
 
-    def __get__(self, obj, objtype):
-        if obj is None:
-            return self
-        cdef CclLib lib = <CclLib?>obj
-        cdef void *p = NULL
-        if lib._keep is not None:  # None only before __init__ or once the GC cleared a cycle
-            p = ccl_rt_ptr_get(<void *const *>&lib._ns[self.k])
-        if p == NULL:
-            raise AttributeError(f"'CclLib' object has no attribute {self.name!r}")
-        return <object>p
 
-    def __set__(self, obj, value):
-        cdef CclLib lib = <CclLib?>obj
-        if lib._keep is None:
-            lib._keep = []
-        _set_namespace(lib, self.k, value)
+cdef int _namespace_set(PyObject *obj, PyObject *value, void *closure) except -1:
+    cdef Py_ssize_t k = <Py_ssize_t>closure
+    if value == NULL:
+        raise AttributeError(f"CclLib.{_NS_GETSET[k].name.decode('ascii')} cannot be deleted")
+    cdef CclLib lib = <CclLib>obj
+    if lib._keep is None:
+        lib._keep = []
+    _set_namespace(lib, k, <object>value)
+    return 0
 
-    def __delete__(self, obj):
-        raise AttributeError(f"CclLib.{self.name} cannot be deleted")
+
+cdef object _namespace_attribute(int k, bytes name):
+    """The descriptor of namespace slot ``k`` (``name`` is a literal: it outlives the type)."""
+    _NS_GETSET[k].name = name
+    _NS_GETSET[k].get = _namespace_get
+    _NS_GETSET[k].set = _namespace_set
+    _NS_GETSET[k].doc = NULL
+    _NS_GETSET[k].closure = <void *>(<Py_ssize_t>k)
+    return PyDescr_NewGetSet(<PyTypeObject *>CclLib, &_NS_GETSET[k])
 
 
 @cython.final
@@ -115,18 +128,18 @@ cdef class CclLib:
     TESTNET = Network.TESTNET
     PREPROD = Network.PREPROD
     PREVIEW = Network.PREVIEW
-    account = _NamespaceSlot(0, "account")
-    address = _NamespaceSlot(1, "address")
-    crypto = _NamespaceSlot(2, "crypto")
-    tx = _NamespaceSlot(3, "tx")
-    plutus = _NamespaceSlot(4, "plutus")
-    script = _NamespaceSlot(5, "script")
-    gov = _NamespaceSlot(6, "gov")
-    wallet = _NamespaceSlot(7, "wallet")
-    quicktx = _NamespaceSlot(8, "quicktx")
+    account = _namespace_attribute(0, b"account")
+    address = _namespace_attribute(1, b"address")
+    crypto = _namespace_attribute(2, b"crypto")
+    tx = _namespace_attribute(3, b"tx")
+    plutus = _namespace_attribute(4, b"plutus")
+    script = _namespace_attribute(5, b"script")
+    gov = _namespace_attribute(6, b"gov")
+    wallet = _namespace_attribute(7, b"wallet")
+    quicktx = _namespace_attribute(8, b"quicktx")
 
     cdef int _closed
-    # The nine namespaces (lib.account ... lib.quicktx, _NamespaceSlot below): borrowed pointers,
+    # The nine namespaces (lib.account ... lib.quicktx, _namespace_get above): borrowed pointers,
     # read without a lock; _keep owns every namespace ever assigned, so a pointer a reader just
     # loaded stays valid when another thread assigns a new namespace.
     cdef PyObject *_ns[NS_COUNT]
@@ -207,20 +220,22 @@ cdef class CclLib:
         """libccl's version string."""
         cdef ccl_req r
         _req(&r, CCL_E_version, 0)
-        return _call(self, &r, K_STR, None)
+        return _call(<PyObject *>self, &r, K_STR, None)
 
 
-cdef object _call(CclLib lib, ccl_req *req, int kind, object secret):
+cdef object _call(PyObject *lib, ccl_req *req, int kind, object secret):
     """Runs one request with the GIL released and converts its outcome: where every single-call
-    method ends. ``lib`` is None for a namespace built without a library (bridge=None)."""
+    method ends. ``lib`` is the CclLib, borrowed (None for a namespace built without a library,
+    bridge=None): a pointer rather than an object so that no reference count of the handle every
+    thread shares is written on the call path (see ``_ns_call``)."""
     cdef char buf[INLINE_CAP]
     cdef ccl_out out
-    if lib is None:
+    if lib == <PyObject *>None:
         _raise_no_library()
-    if ccl_rt_flag_get(&lib._closed):
+    if ccl_rt_flag_get(&(<CclLib>lib)._closed):
         _raise_closed()
-    if lib._aio is not None:
-        routed = _aio_route(lib._aio, req, kind, secret)
+    if (<CclLib>lib)._aio is not None:
+        routed = _aio_route((<CclLib>lib)._aio, req, kind, secret)
         if routed is not _AIO_INLINE:
             return routed
     with nogil:

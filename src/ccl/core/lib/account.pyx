@@ -12,7 +12,7 @@ cdef class Account(_Namespace):
         cdef ccl_req r
         _req(&r, CCL_E_account_create, 1)
         r.network = network_ordinal(network)
-        return _call(self._b, &r, K_JSON, None)
+        return _ns_call(self, &r, K_JSON, None)
 
     cdef ccl_req _derive(self, ccl_entry entry, int wipe, mnemonic, network, account_index,
                          address_index) except *:
@@ -29,7 +29,7 @@ cdef class Account(_Namespace):
         addresses."""
         cdef ccl_req r = self._derive(CCL_E_account_from_mnemonic, 1, mnemonic,
                                       network, account_index, address_index)
-        return _call(self._b, &r, K_JSON, mnemonic)
+        return _ns_call(self, &r, K_JSON, mnemonic)
 
     def from_mnemonic_many(self, mnemonic, network, account_index, address_indices, *,
                            threads=None, errors="raise", progress=None, cancel=None):
@@ -43,20 +43,20 @@ cdef class Account(_Namespace):
         """Get private key hex from mnemonic."""
         cdef ccl_req r = self._derive(CCL_E_account_get_private_key, 1,
                                       mnemonic, network, account_index, address_index)
-        return _call(self._b, &r, K_STR, mnemonic)
+        return _ns_call(self, &r, K_STR, mnemonic)
 
     def get_public_key(self, mnemonic, network, account_index=0, address_index=0):
         """Get public key hex from mnemonic."""
         cdef ccl_req r = self._derive(CCL_E_account_get_public_key, 0,
                                       mnemonic, network, account_index, address_index)
-        return _call(self._b, &r, K_STR, mnemonic)
+        return _ns_call(self, &r, K_STR, mnemonic)
 
     def sign_tx(self, mnemonic, tx_cbor_hex, network, account_index=0, address_index=0):
         """Sign a transaction with the account's payment key. Returns signed tx CBOR hex."""
         cdef ccl_req r = self._derive(CCL_E_account_sign_tx, 0, mnemonic,
                                       network, account_index, address_index)
         r.input = _cbor(tx_cbor_hex, "tx_cbor_hex")
-        return _call(self._b, &r, K_STR, mnemonic)
+        return _ns_call(self, &r, K_STR, mnemonic)
 
     def sign_tx_with_keys(self, mnemonic, tx_cbor_hex, keys, network, account_index=0,
                           address_index=0):
@@ -68,10 +68,10 @@ cdef class Account(_Namespace):
             keys = ",".join(keys)
         r.input = _cbor(tx_cbor_hex, "tx_cbor_hex")
         r.keys = _cstr(keys, "keys")
-        return _call(self._b, &r, K_STR, mnemonic)
+        return _ns_call(self, &r, K_STR, mnemonic)
 
     def get_drep_id(self, mnemonic, network, account_index=0):
         """Get DRep ID (bech32) from mnemonic."""
         cdef ccl_req r = self._derive(CCL_E_account_get_drep_id, 0, mnemonic,
                                       network, account_index, 0)
-        return _call(self._b, &r, K_STR, mnemonic)
+        return _ns_call(self, &r, K_STR, mnemonic)

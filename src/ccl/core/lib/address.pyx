@@ -12,22 +12,22 @@ cdef class Address(_Namespace):
     def info(self, bech32_address):
         """Address info dict. ``network_id`` is the on-chain id (1 mainnet), not a Network."""
         cdef ccl_req r = self._one(CCL_E_address_info, bech32_address)
-        return _call(self._b, &r, K_JSON, None)
+        return _ns_call(self, &r, K_JSON, None)
 
     def to_bytes(self, bech32_address):
         """Convert bech32 address to hex bytes."""
         cdef ccl_req r = self._one(CCL_E_address_to_bytes, bech32_address)
-        return _call(self._b, &r, K_STR, None)
+        return _ns_call(self, &r, K_STR, None)
 
     def from_bytes(self, hex_bytes):
         """Convert hex bytes to bech32 address."""
         cdef ccl_req r = self._one(CCL_E_address_from_bytes, hex_bytes)
-        return _call(self._b, &r, K_STR, None)
+        return _ns_call(self, &r, K_STR, None)
 
     def validate(self, bech32_address):
         """True if libccl accepts the address."""
         cdef ccl_req r = self._one(CCL_E_address_validate, bech32_address)
-        return _call(self._b, &r, K_BOOL, None)
+        return _ns_call(self, &r, K_BOOL, None)
 
     def validate_many(self, addresses, *, threads=None, errors="raise", progress=None, cancel=None):
         cdef ccl_req r

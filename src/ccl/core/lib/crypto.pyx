@@ -7,7 +7,7 @@ cdef class Crypto(_Namespace):
         cdef ccl_req r
         _req(&r, entry, 0)
         r.input = _cstr(data_hex, "data_hex")
-        return _call(self._b, &r, K_STR, None)
+        return _ns_call(self, &r, K_STR, None)
 
     def blake2b_256(self, data_hex):
         """Blake2b-256 of hex-encoded bytes, as hex."""
@@ -39,14 +39,14 @@ cdef class Crypto(_Namespace):
         cdef ccl_req r
         _req(&r, CCL_E_crypto_generate_mnemonic, 1)
         r.number = _cint(word_count, "word_count")
-        return _call(self._b, &r, K_STR, None)
+        return _ns_call(self, &r, K_STR, None)
 
     def validate_mnemonic(self, mnemonic):
         """True if the phrase is a valid BIP-39 mnemonic."""
         cdef ccl_req r
         _req(&r, CCL_E_crypto_validate_mnemonic, 0)
         r.mnemonic = _cstr(mnemonic, "mnemonic")
-        return _call(self._b, &r, K_BOOL, mnemonic)
+        return _ns_call(self, &r, K_BOOL, mnemonic)
 
     def sign(self, message_hex, sk_hex):
         """Ed25519 signature (hex) of a hex message with a hex secret key."""
@@ -54,7 +54,7 @@ cdef class Crypto(_Namespace):
         _req(&r, CCL_E_crypto_sign, 0)
         r.message = _cstr(message_hex, "message_hex")
         r.key = _cstr(sk_hex, "sk_hex")
-        return _call(self._b, &r, K_STR, sk_hex)
+        return _ns_call(self, &r, K_STR, sk_hex)
 
     def sign_many(self, messages, sk_hex, *, threads=None, errors="raise", progress=None,
                   cancel=None):
@@ -71,7 +71,7 @@ cdef class Crypto(_Namespace):
         r.input = _cstr(signature_hex, "signature_hex")
         r.message = _cstr(message_hex, "message_hex")
         r.key = _cstr(pk_hex, "pk_hex")
-        return _call(self._b, &r, K_BOOL, None)
+        return _ns_call(self, &r, K_BOOL, None)
 
     def verify_many(self, triples, *, threads=None, errors="raise", progress=None, cancel=None):
         """``verify`` over ``(signature_hex, message_hex, pk_hex)`` tuples."""

@@ -9,7 +9,7 @@ cdef class Governance(_Namespace):
         r.mnemonic = _cstr(mnemonic, "mnemonic")
         r.network = network_ordinal(network)
         r.account = soft_index(account_index, "account_index")
-        return _call(self._b, &r, K_JSON, mnemonic)
+        return _ns_call(self, &r, K_JSON, mnemonic)
 
     def drep_key_from_mnemonic(self, mnemonic, network, account_index=0):
         """DRep key pair info dict."""

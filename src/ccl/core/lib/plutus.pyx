@@ -7,7 +7,7 @@ cdef class Plutus(_Namespace):
         cdef ccl_req r
         _req(&r, entry, 0)
         r.input = _cbor(value, name) if cbor else _cstr(value, name)
-        return _call(self._b, &r, K_STR, None)
+        return _ns_call(self, &r, K_STR, None)
 
     def data_hash(self, datum_cbor_hex):
         """Datum hash of PlutusData CBOR, hex."""

@@ -87,7 +87,7 @@ cdef class QuickTx(_Namespace):
         utxos_json, pp_json, exec_json = _chain_data(utxos, protocol_params, exec_units)
         cdef ccl_req r = self._build_req(utxos_json, pp_json, exec_json)
         r.input = _cstr(plan, "txplan_yaml")
-        return _call(self._b, &r, K_YAML, None)
+        return _ns_call(self, &r, K_YAML, None)
 
     def build_many(self, plans, utxos, protocol_params, exec_units=None, *, threads=None,
                    errors="raise", progress=None, cancel=None):

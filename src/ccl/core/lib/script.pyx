@@ -10,7 +10,7 @@ cdef class Script(_Namespace):
         cdef ccl_req r
         _req(&r, CCL_E_script_native_from_json, 0)
         r.input = _cstr(json_str, "json_str")
-        return _call(self._b, &r, K_STR, None)
+        return _ns_call(self, &r, K_STR, None)
 
     def hash(self, script_cbor_hex, script_type=0):
         """Script hash of script CBOR, hex."""
@@ -18,4 +18,4 @@ cdef class Script(_Namespace):
         _req(&r, CCL_E_script_hash, 0)
         r.input = _cbor(script_cbor_hex, "script_cbor_hex")
         r.number = _cint(script_type, "script_type")
-        return _call(self._b, &r, K_STR, None)
+        return _ns_call(self, &r, K_STR, None)

@@ -7,7 +7,7 @@ cdef class Transaction(_Namespace):
         cdef ccl_req r
         _req(&r, entry, 0)
         r.input = _cbor(value, "tx_cbor_hex")
-        return _call(self._b, &r, kind, None)
+        return _ns_call(self, &r, kind, None)
 
     def hash(self, tx_cbor_hex):
         """Transaction id (blake2b-256 of the body), hex."""
@@ -25,7 +25,7 @@ cdef class Transaction(_Namespace):
         _req(&r, CCL_E_tx_sign_with_secret_key, 0)
         r.input = _cbor(tx_cbor_hex, "tx_cbor_hex")
         r.key = _cbor(sk_cbor_hex, "sk_cbor_hex")
-        return _call(self._b, &r, K_STR, sk_cbor_hex)
+        return _ns_call(self, &r, K_STR, sk_cbor_hex)
 
     def to_json(self, tx_cbor_hex):
         """Transaction CBOR as a JSON dict."""
@@ -37,7 +37,7 @@ cdef class Transaction(_Namespace):
         cdef ccl_req r
         _req(&r, CCL_E_tx_from_json, 0)
         r.input = _cstr(tx_json, "tx_json")
-        return _call(self._b, &r, K_STR, None)
+        return _ns_call(self, &r, K_STR, None)
 
     def deserialize(self, tx_cbor_hex):
         """Transaction CBOR to a dict."""

@@ -8,7 +8,7 @@ cdef class Wallet(_Namespace):
         cdef ccl_req r
         _req(&r, CCL_E_wallet_create, 1)
         r.network = network_ordinal(network)
-        return _call(self._b, &r, K_JSON, None)
+        return _ns_call(self, &r, K_JSON, None)
 
     def from_mnemonic(self, mnemonic, network):
         """Restore an HD wallet from a mnemonic. Returns dict."""
@@ -16,7 +16,7 @@ cdef class Wallet(_Namespace):
         _req(&r, CCL_E_wallet_from_mnemonic, 1)
         r.mnemonic = _cstr(mnemonic, "mnemonic")
         r.network = network_ordinal(network)
-        return _call(self._b, &r, K_JSON, mnemonic)
+        return _ns_call(self, &r, K_JSON, mnemonic)
 
     cdef ccl_req _addr_req(self, mnemonic, network) except *:
         cdef ccl_req r
@@ -29,7 +29,7 @@ cdef class Wallet(_Namespace):
         """Base address (account 0, external) at ``index``, bech32."""
         cdef ccl_req r = self._addr_req(mnemonic, network)
         r.index = soft_index(index, "index")
-        return _call(self._b, &r, K_STR, mnemonic)
+        return _ns_call(self, &r, K_STR, mnemonic)
 
     def get_addresses(self, mnemonic, network, indices, *, threads=None, errors="raise",
                       progress=None, cancel=None):
