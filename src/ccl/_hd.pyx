@@ -18,6 +18,7 @@ from cpython.unicode cimport PyUnicode_DecodeASCII
 
 from ccl.includes.curve cimport curve_bench_sodium_child, curve_test_diff, curve_test_one
 from ccl.includes.hd cimport *
+from ccl.includes.rows cimport *
 from ccl.includes.sodium cimport sodium_memzero
 
 import random
@@ -1136,3 +1137,4 @@ def _sodium_child(uint64_t n):
     if rc < 0:
         raise RuntimeError("libsodium child failed")
     return rc
+include "hd/rows.pyx"
