@@ -51,8 +51,18 @@ def test_format_rows_is_byte_identical(keys, fmt, kind, start, count):
     for network, role, account, threads in (("mainnet", 0, 0, 2), ("preview", 1, 3, 1)):
         pub = keys[account]
         want = reference(fmt, pub, network, start, count, role=role, kind=kind, account=account)
-        got = format_rows(pub, NETWORKS[network], start, count, fmt=fmt, network_name=network,
-                          role=role, kind=kind, account=account, threads=threads)
+        got = format_rows(
+            pub,
+            NETWORKS[network],
+            start,
+            count,
+            fmt=fmt,
+            network_name=network,
+            role=role,
+            kind=kind,
+            account=account,
+            threads=threads,
+        )
         assert got == want, (network, role, account)
 
 
@@ -72,8 +82,10 @@ def test_format_rows_chunks_concatenate(keys):
 
     net = NETWORKS["mainnet"]
     whole = format_rows(keys[0], net, 3, 5000, fmt="jsonl", network_name="mainnet", threads=2)
-    parts = [format_rows(keys[0], net, s, n, fmt="jsonl", network_name="mainnet", threads=2)
-             for s, n in ((3, 64), (67, 1000), (1067, 3936))]
+    parts = [
+        format_rows(keys[0], net, s, n, fmt="jsonl", network_name="mainnet", threads=2)
+        for s, n in ((3, 64), (67, 1000), (1067, 3936))
+    ]
     assert b"".join(parts) == whole
 
 
@@ -108,10 +120,20 @@ def test_arrow_rows_equal_the_parquet_rows(keys, kind, start, count):
             return pub.addresses(net, s, n, role=role, kind=kind)
 
         src = RowSource(fetch, network=network, account=account, role=role, kind=kind)
-        want = pa.Table.from_pydict(rows(src, start, count) if count else
-                                    {c: [] for c in COLUMNS}, schema=parquet_schema())
-        batch = arrow_rows(pub, net, start, count, network_name=network, role=role, kind=kind,
-                           account=account, threads=2)
+        want = pa.Table.from_pydict(
+            rows(src, start, count) if count else {c: [] for c in COLUMNS}, schema=parquet_schema()
+        )
+        batch = arrow_rows(
+            pub,
+            net,
+            start,
+            count,
+            network_name=network,
+            role=role,
+            kind=kind,
+            account=account,
+            threads=2,
+        )
         got = pa.Table.from_batches([batch])
         assert got.schema == want.schema
         assert got.equals(want)

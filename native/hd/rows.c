@@ -23,14 +23,11 @@
 static const char HEX[] = "0123456789abcdef";
 /* bech32 character -> 5-bit value (only the 32 characters of B32 occur) */
 static const uint8_t B32_REV[128] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    15, 0, 10, 17, 21, 20, 26, 30, 7, 5, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 29, 0, 24, 13, 25, 9, 8, 23, 0, 18, 22, 31, 27, 19, 0,
-    1, 0, 3, 16, 11, 28, 12, 14, 6, 4, 2, 0, 0, 0, 0, 0,
+    0,  0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0,  0,  0,  0,  0,  0, 0, 0, 0,  0, 0,  0,  0,  0,  0,
+    0,  0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0,  0,  0,  0,  0,  0, 0, 0, 0,  0, 0,  15, 0,  10, 17,
+    21, 20, 26, 30, 7,  5,  0,  0, 0, 0, 0, 0,  0,  0,  0,  0,  0, 0, 0, 0,  0, 0,  0,  0,  0,  0,
+    0,  0,  0,  0,  0,  0,  0,  0, 0, 0, 0, 0,  0,  0,  0,  0,  0, 0, 0, 29, 0, 24, 13, 25, 9,  8,
+    23, 0,  18, 22, 31, 27, 19, 0, 1, 0, 3, 16, 11, 28, 12, 14, 6, 4, 2, 0,  0, 0,  0,  0,
 };
 
 typedef struct {
@@ -188,7 +185,8 @@ static int arrow_range(void *ctx, uint32_t begin, uint32_t end) {
         p = put(p, l->prefix, l->prefix_len);
         p = put_uint(p, index);
         off = (size_t)(p - j->path_data);
-        payment_hex(j->addrs + (size_t)k * j->addr_len, j->hrp_len, j->pay_hex + (size_t)k * HEX_LEN);
+        payment_hex(j->addrs + (size_t)k * j->addr_len, j->hrp_len,
+                    j->pay_hex + (size_t)k * HEX_LEN);
     }
     return HD_OK;
 }
@@ -233,8 +231,8 @@ static int job_init(rows_job *j, int fmt, int network, int kind, const hd_rows_l
     return HD_OK;
 }
 
-long long hd_rows_size(int fmt, int network, int kind, const hd_rows_labels *labels,
-                       uint32_t start, uint32_t count) {
+long long hd_rows_size(int fmt, int network, int kind, const hd_rows_labels *labels, uint32_t start,
+                       uint32_t count) {
     rows_job j;
     int rc = job_init(&j, fmt, network, kind, labels, start);
     if (rc != HD_OK) {
@@ -294,8 +292,8 @@ int hd_rows_arrow(const uint8_t account_xpub[HD_XPUB_LEN], int network, uint32_t
     if (count == 0) {
         return HD_OK;
     }
-    rc = hd_addresses_from_xpub(account_xpub, network, role, kind, start, count, threads,
-                                addresses);
+    rc =
+        hd_addresses_from_xpub(account_xpub, network, role, kind, start, count, threads, addresses);
     if (rc == HD_OK) {
         j.addrs = addresses;
         j.index = index;

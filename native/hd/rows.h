@@ -33,8 +33,8 @@ typedef struct hd_rows_labels {
 } hd_rows_labels;
 
 /* Bytes of rows start .. start+count-1 in format fmt (no csv header), or a negative status. */
-long long hd_rows_size(int fmt, int network, int kind, const hd_rows_labels *labels,
-                       uint32_t start, uint32_t count);
+long long hd_rows_size(int fmt, int network, int kind, const hd_rows_labels *labels, uint32_t start,
+                       uint32_t count);
 /* Derive the addresses (engine 2, `threads` threads) and write the rows into out, exactly
  * hd_rows_size() bytes. */
 int hd_rows_format(const uint8_t account_xpub[HD_XPUB_LEN], int network, uint32_t role, int kind,

@@ -1137,4 +1137,6 @@ def _sodium_child(uint64_t n):
     if rc < 0:
         raise RuntimeError("libsodium child failed")
     return rc
+
+
 include "hd/rows.pyx"

@@ -326,9 +326,7 @@ def scan_rows(path, fmt):
         for n, line in lines:
             row = next(csv.reader([line]), [])
             if len(row) != len(header):
-                raise CliError(
-                    f"{path}: line {n}: {len(row)} fields, header has {len(header)}"
-                )
+                raise CliError(f"{path}: line {n}: {len(row)} fields, header has {len(header)}")
             d = dict(zip(header, row))
             d["where"] = f"line {n}"
             yield d

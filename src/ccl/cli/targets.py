@@ -26,7 +26,6 @@ import sys
 from ccl.cli import paths
 from ccl.cli.common import OutputRefused
 
-
 # -- where -------------------------------------------------------------------------------------
 
 

@@ -14,8 +14,8 @@ cdef bytes _row_label(object value, str name):
     quote or escape, so the C writer needs no escaping)."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be str, not {type(value).__name__}")
-    if not value or len(value) > 64 or not all(c.isascii() and (c.isalnum() or c in "-_'/")
-                                                for c in value):
+    allowed = all(c.isascii() and (c.isalnum() or c in "-_'/") for c in value)
+    if not value or len(value) > 64 or not allowed:
         raise ValueError(f"{name} must be 1-64 ASCII letters, digits or -_'/, got {value!r}")
     return value.encode("ascii")
 
