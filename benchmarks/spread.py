@@ -11,6 +11,10 @@ baseline from them; review the diff and commit it with the reason.
 --also-accept BASELINE: values measured in another state of the machine (e.g. a quiet one) that
 the new baseline must accept too: a ratio whose value there would fail against the new median is
 not gated (the gate would then fail on the machine's state, not on the code).
+
+--merge (with --write): re-baseline only what these runs measured (e.g. one group's runs,
+`run.py --quick --groups main_job,hd_v2`), keeping the baseline's other ratios; the runs'
+source is recorded under "partial_sources".
 """
 
 import argparse
@@ -54,18 +58,43 @@ def also_accept(doc, other, path):
     return doc
 
 
+def merge(doc, path):
+    """Writes into the baseline at path the ratios of doc (see --merge); others stay."""
+    base = load(path)
+    base["ratios"].update(doc["ratios"])
+    for key in doc["ratios"]:
+        base.get("not_baselined", {}).pop(key, None)
+    base.setdefault("not_baselined", {}).update(doc.get("not_baselined", {}))
+    if not base["not_baselined"]:
+        del base["not_baselined"]
+    base.setdefault("partial_sources", []).append(dict(doc["source"], ratios=sorted(doc["ratios"])))
+    with open(path, "w") as f:
+        json.dump(base, f, indent=2)
+        f.write("\n")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("results", nargs="+")
     ap.add_argument("--write", metavar="BASELINE", help="rewrite this baseline file")
     ap.add_argument("--also-accept", metavar="BASELINE", help="values the gate must accept too")
+    ap.add_argument(
+        "--merge",
+        action="store_true",
+        help="with --write: replace only the ratios these runs measured, keep the others",
+    )
     args = ap.parse_args(argv)
+    if args.merge and not args.write:
+        ap.error("--merge needs --write BASELINE")
     runs = [with_current_ratios(load(p)) for p in args.results]
     with tempfile.TemporaryDirectory() as tmp:
-        path = args.write or os.path.join(tmp, "baseline.json")
+        path = os.path.join(tmp, "baseline.json") if args.merge else args.write
+        path = path or os.path.join(tmp, "baseline.json")
         doc = write_baseline(runs, path, previous=os.path.join(HERE, "baseline.json"))
         if args.also_accept:
             doc = also_accept(doc, load(args.also_accept), path)
+        if args.merge:
+            merge(doc, args.write)
     print(f"{'ratio':48s} {'gate':5s} {'median':>9s} {'min':>9s} {'max':>9s} {'worse':>7s} tol")
     for key, ent in sorted(doc["ratios"].items()):
         s = ent.get("spread", {})

@@ -518,37 +518,6 @@ def test_shards_concatenate_to_the_whole_and_manifests_hash_them(tmp_path, xvk):
 # -- the reusable pieces (for other front ends, e.g. a task scheduler) -------------------------
 
 
-@pytest.mark.parametrize("fmt", ["txt", "csv", "jsonl"])
-def test_rows_from_xvk_chunks_concatenate_to_the_cli_output(tmp_path, xvk, fmt):
-    import pickle
-
-    from ccl.cli.output import encode_rows, rows_from_xvk
-
-    whole = ccl(
-        "addresses",
-        "--account-key",
-        xvk,
-        "--network",
-        "preview",
-        "--role",
-        "internal",
-        "--start",
-        "10",
-        "--count",
-        "300",
-        "--format",
-        fmt,
-        cwd=tmp_path,
-    ).stdout.encode()
-    kw = dict(network="preview", account=0, role=1, kind="base")
-    pickle.dumps((rows_from_xvk, xvk, kw))  # what a scheduler would ship to a worker
-    parts = [
-        encode_rows(fmt, rows_from_xvk(xvk, start=s, count=n, **kw), header=(s == 10))
-        for s, n in ((10, 100), (110, 150), (260, 50))
-    ]
-    assert b"".join(parts) == whole
-
-
 def test_verify_reports_the_first_bad_line(tmp_path, xvk):
     ccl(
         "addresses",

@@ -197,3 +197,34 @@ class AccountKey:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> Literal[False]: ...
+
+# -- rows formatted by the engine (src/ccl/hd/rows.pyx) ----------------------------------------
+
+#: Formats format_rows() writes.
+ROW_FORMATS: dict[str, int]
+
+def format_rows(
+    key: AccountPublicKey,
+    network: Network | int,
+    start: int,
+    count: int,
+    *,
+    fmt: Literal["txt", "csv", "jsonl"],
+    network_name: str,
+    role: int = 0,
+    kind: Literal["base", "enterprise"] = "base",
+    account: int = 0,
+    threads: Optional[int] = None,
+) -> bytes: ...
+def arrow_rows(
+    key: AccountPublicKey,
+    network: Network | int,
+    start: int,
+    count: int,
+    *,
+    network_name: str,
+    role: int = 0,
+    kind: Literal["base", "enterprise"] = "base",
+    account: int = 0,
+    threads: Optional[int] = None,
+) -> Any: ...

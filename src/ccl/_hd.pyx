@@ -18,6 +18,7 @@ from cpython.unicode cimport PyUnicode_DecodeASCII
 
 from ccl.includes.curve cimport curve_bench_sodium_child, curve_test_diff, curve_test_one
 from ccl.includes.hd cimport *
+from ccl.includes.rows cimport *
 from ccl.includes.sodium cimport sodium_memzero
 
 import random
@@ -1139,3 +1140,4 @@ def _sodium_child(uint64_t n):
 
 
 include "hd/aio.pyx"  # ccl.aio address ranges (#20)
+include "hd/rows.pyx"  # rows formatted by the engine (#24)

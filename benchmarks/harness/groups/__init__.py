@@ -47,6 +47,10 @@ EXTERNAL = [
         full_args=["--count", "10000000"],
         timeout=1800,
     ),
+    # The main job end to end (#24): `ccl addresses` wall (process start included) / the engine
+    # alone, per format, 1,000,000 rows on 2 threads; and the ccl.dask frame path / the engine.
+    External("main_job", "main_job.py", quick_args=["--count", "1000000", "--rounds", "3"],
+             full_args=["--count", "1000000", "--rounds", "5"], timeout=1800),
     # Free-threaded CPython (#21): 1 vs 2 Python threads per call on the 3.13t (and GIL 3.13)
     # interpreters scripts/freethreaded.sh caches, beside a pure-Python control; context only.
     External(

@@ -325,7 +325,30 @@ def open_source(args, closers, phrase_path=None):
     src.account_xvk = key.public_key().to_bech32() if hasattr(key, "public_key") else None
     if src.account_xvk is None:
         src.account_xvk = key.to_bech32()
+    if args.kind != "stake":
+        src.native = native_rows(key, network, args, role)
     return src
+
+
+def native_rows(key, network, args, role):
+    """The engine's own row formatter for this chain: native(fmt, start, count) gives the bytes
+    of a txt/csv/jsonl chunk or (fmt "arrow") a pyarrow.RecordBatch, the same rows as rows() and
+    the Python writers give (tests/test_main_job.py). Derived from the public key: engine 2 uses
+    the public formula on either key, so the addresses are the same."""
+    from ccl._hd import arrow_rows, format_rows
+
+    pub = key.public_key() if hasattr(key, "public_key") else key
+    kw = dict(
+        network_name=args.network, role=role, kind=args.kind, account=args.account,
+        threads=args.threads,
+    )  # fmt: skip
+
+    def native(fmt, start, count):
+        if fmt == "arrow":
+            return arrow_rows(pub, network, start, count, **kw)
+        return format_rows(pub, network, start, count, fmt=fmt, **kw)
+
+    return native
 
 
 def _libccl_source(args, network, role, mnemonic):
@@ -414,10 +437,16 @@ def stream(
     """Write rows start .. start+count-1 through writer, in growing chunks (see module doc)."""
     pos, end = start, start + count
     chunk = first_chunk
+    # The native engine formats the rows itself (one bytes object or Arrow batch per chunk).
+    native = getattr(src, "native", None) if columns == COLUMNS else None
+    fmt = getattr(writer, "native_format", None) if native is not None else None
     while pos < end:
         n = min(chunk, end - pos)
         t0 = time.monotonic()
-        writer.write(rows(src, pos, n, columns=columns))
+        if fmt is not None:
+            writer.write_native(native(fmt, pos, n))
+        else:
+            writer.write(rows(src, pos, n, columns=columns))
         if flush_each:
             f.flush()
         dt = time.monotonic() - t0

@@ -16,7 +16,6 @@ row, for parquet) and what differed.
 """
 
 import argparse
-import csv
 import json
 import os
 import re
@@ -24,6 +23,7 @@ import sys
 
 from ccl.cli import common
 from ccl.cli.common import NETWORKS, ROLES, CliError, UsageError
+from ccl.cli.formats import count_rows, scan_rows
 
 EXAMPLES = """\
 examples:
@@ -84,119 +84,7 @@ def _format(args):
 
 # -- reading the file, streamed: (where, index, account, role, kind, network, address) ----------
 
-BLOCK = 1 << 20
 ADDRESS_PREFIX = {"mainnet": ("addr1", "stake1")}  # the other networks: addr_test1 / stake_test1
-
-
-def _open(args):
-    try:
-        return open(args.file, "rb")
-    except OSError as e:
-        raise CliError(f"cannot read {args.file}: {e.strerror}") from None
-
-
-def _first_pass(args, fmt):
-    """(rows, sha256 hex, bytes) without keeping the file: one streaming read."""
-    import hashlib
-
-    digest, size, lines, last = hashlib.sha256(), 0, 0, b"\n"
-    with _open(args) as f:
-        for block in iter(lambda: f.read(BLOCK), b""):
-            digest.update(block)
-            size += len(block)
-            lines += block.count(b"\n")
-            last = block[-1:]
-    if last != b"\n":
-        lines += 1  # a last line without newline
-    if fmt == "parquet":
-        from ccl.cli.output import require_pyarrow
-
-        require_pyarrow()
-        import pyarrow.parquet as pq
-
-        with _open(args) as f:
-            try:
-                rows_ = pq.ParquetFile(f).metadata.num_rows
-            except (OSError, ValueError) as e:
-                raise CliError(f"cannot read {args.file} as parquet: {e}") from None
-    elif fmt == "csv":
-        if size == 0:
-            raise CliError(f"{args.file}: empty csv (no header)")
-        rows_ = lines - 1
-    else:
-        rows_ = lines
-    return rows_, digest.hexdigest(), size
-
-
-def _text_lines(args):
-    """(line number, text) of every line, CR LF taken like LF in every format."""
-    with _open(args) as f:
-        for n, raw in enumerate(f, 1):
-            if raw.endswith(b"\n"):
-                raw = raw[:-1]
-            if raw.endswith(b"\r"):
-                raw = raw[:-1]
-            try:
-                text = raw.decode("ascii")
-            except UnicodeDecodeError:
-                if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raise CliError(
-                        f"{args.file}: line 1 starts with a byte order mark (BOM, bytes EF BB BF)"
-                    ) from None
-                raise CliError(f"{args.file}: line {n}: non-ASCII byte") from None
-            yield n, text
-
-
-def _scan(args, fmt):
-    """Every row of the file as a dict with 'where' and the columns found, streamed."""
-    if fmt == "parquet":
-        import pyarrow.parquet as pq
-
-        with _open(args) as f:
-            try:
-                pf = pq.ParquetFile(f)
-                if "address" not in pf.schema_arrow.names:
-                    raise CliError(f"{args.file}: no 'address' column")
-                i = 0
-                for batch in pf.iter_batches(batch_size=65536):
-                    data = batch.to_pydict()
-                    names = list(data)
-                    for vals in zip(*(data[c] for c in names)):
-                        i += 1
-                        yield dict(zip(names, vals), where=f"row {i}")
-            except (OSError, ValueError) as e:
-                raise CliError(f"cannot read {args.file} as parquet: {e}") from None
-        return
-    lines = _text_lines(args)
-    if fmt == "txt":
-        for n, line in lines:
-            yield {"where": f"line {n}", "address": line}
-    elif fmt == "csv":
-        first = next(lines, None)
-        if first is None:
-            raise CliError(f"{args.file}: empty csv (no header)")
-        header = next(csv.reader([first[1]]), [])
-        if "address" not in header:
-            raise CliError(f"{args.file}: line 1: csv header has no 'address' column")
-        for n, line in lines:
-            row = next(csv.reader([line]), [])
-            if len(row) != len(header):
-                raise CliError(
-                    f"{args.file}: line {n}: {len(row)} fields, header has {len(header)}"
-                )
-            d = dict(zip(header, row))
-            d["where"] = f"line {n}"
-            yield d
-    else:
-        for n, line in lines:
-            try:
-                d = json.loads(line)
-            except ValueError:
-                raise CliError(f"{args.file}: line {n}: not a JSON object") from None
-            if not isinstance(d, dict) or "address" not in d:
-                raise CliError(f"{args.file}: line {n}: no 'address' field")
-            d["where"] = f"line {n}"
-            yield d
 
 
 def _normalise_row(r, i, args, start, role):
@@ -252,7 +140,7 @@ def _read_picked(args, fmt, n):
     role = ROLES[args.role or "external"]
     picked = set(_pick(n, args))
     kept, prev, seen = {}, None, 0
-    for i, r in enumerate(_scan(args, fmt)):
+    for i, r in enumerate(scan_rows(args.file, fmt)):
         _normalise_row(r, i, args, 0 if start is None else start, role)
         seen += 1
         idx = r["index"]
@@ -320,7 +208,7 @@ def run(args, parser):
     if has_key and args.account is not None:
         raise UsageError(f"--account {args.account} contradicts --account-key (one account's key)")
     fmt = _format(args)
-    n, sha, size = _first_pass(args, fmt)
+    n, sha, size = count_rows(args.file, fmt)
     if n <= 0:
         raise CliError(f"{args.file}: no rows" + (" (header only)" if fmt == "csv" else ""))
     if args.count is not None and n != args.count:

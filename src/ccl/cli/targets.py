@@ -1,0 +1,260 @@
+"""Where the rows of the ``ccl`` commands go: :func:`plan_output` decides from ``os.stat`` of
+``--out`` *before any work* what writing means, and refuses what would harm what is there;
+:meth:`Target.open` / :meth:`Target.commit` / :meth:`Target.abort` carry it out. What the rows
+look like is ccl.cli.formats.
+
+The rules of :func:`plan_output` (the files users point the tool at are theirs):
+
+========================  ======================================================================
+``--out`` absent / ``-``  stdout (also any path that *is* our stdout, e.g. ``/dev/stdout``)
+path ending in ``/``      refused (usage error), as is an existing directory
+new path                  temp file in the same directory, fsync, rename; mode 0666 & ~umask
+existing regular file     refused unless ``--force``; then the same temp-file-and-rename, keeping
+                          the file's mode (and owner, when run as root)
+symlink                   followed: its target is written as above, the link stays a link
+character device, FIFO    written directly, streaming (nothing to rename)
+socket                    connected (AF_UNIX stream) and written directly
+block device              refused
+========================  ======================================================================
+"""
+
+import hashlib
+import os
+import stat
+import sys
+
+from ccl.cli import paths
+from ccl.cli.common import OutputRefused
+
+# -- where -------------------------------------------------------------------------------------
+
+
+class Target:
+    """Where the output goes; see the module docstring. ``kind`` is "stdout", "atomic" or
+    "direct"; ``path`` what the user gave; ``real`` the file that is finally replaced."""
+
+    def __init__(self, kind, path=None, real=None, mode=None, owner=None, sock=False, flag="--out"):
+        self.flag = flag
+        self.kind = kind
+        self.path = path
+        self.real = real
+        self.mode = mode
+        self.owner = owner
+        self.sock = sock
+        self._tmp = None
+        self._file = None
+        self._sock = None
+        self._lock = None
+        self.committed = False
+        self.force = False
+
+    @property
+    def is_stdout(self):
+        return self.kind == "stdout"
+
+    @property
+    def name(self):
+        return "stdout" if self.is_stdout else self.path
+
+    def open(self):
+        """A binary file object. For "atomic", the temp file is created now (before any key is
+        read or any wallet created), so an unwritable directory fails first."""
+        if self.kind == "stdout":
+            self._file = sys.stdout.buffer
+        elif self.kind == "atomic":
+            directory = os.path.dirname(self.real) or "."
+            self._lock = paths.TargetLock(self.flag, self.path, self.real)
+            try:
+                # Planned before the lock: a run that committed meanwhile changed what is there.
+                again = plan_output(self.path, force=self.force, flag=self.flag)
+                if again.kind != "atomic" or again.real != self.real:
+                    raise OutputRefused(f"{self.flag} {self.path}: changed while planning")
+                self.mode, self.owner = again.mode, again.owner
+                paths.remove_stale_temps(self.real)
+                fd, self._tmp = paths.make_temp(self.real)
+            except OSError as e:
+                self._lock.release()
+                raise OutputRefused(
+                    f"{self.flag} {self.path}: cannot write in {directory}: {e.strerror}"
+                ) from None
+            except BaseException:
+                self._lock.release()
+                raise
+            self._file = os.fdopen(fd, "wb")
+        elif self.sock:
+            import socket
+
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(self.path)
+            except OSError as e:
+                s.close()
+                raise OutputRefused(
+                    f"{self.flag} {self.path}: cannot connect to the socket: {e.strerror}"
+                ) from None
+            self._sock = s
+            self._file = s.makefile("wb")
+        else:
+            try:
+                # No O_CREAT/O_TRUNC: the path exists and is a device or FIFO; it stays what it is.
+                fd = os.open(self.path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+            except OSError as e:
+                raise OutputRefused(f"{self.flag} {self.path}: cannot open: {e.strerror}") from None
+            self._file = os.fdopen(fd, "wb")
+        return self._file
+
+    def commit(self):
+        """Make the output final: flush; for "atomic" fsync, set the mode, rename over the real
+        path and fsync the directory."""
+        f = self._file
+        if f is None:
+            return
+        try:
+            self._commit(f)
+        except OSError as e:
+            if e.filename is None:  # e.g. ENOSPC on the last flush: name the file
+                e.filename = self.path
+            raise
+        self.committed = True
+
+    def _commit(self, f):
+        f.flush()
+        if self.kind == "atomic":
+            fd = f.fileno()
+            os.fsync(fd)
+            os.fchmod(fd, self.mode)
+            if self.owner is not None and os.geteuid() == 0:
+                try:
+                    os.fchown(fd, *self.owner)
+                except OSError:
+                    pass
+            f.close()
+            os.replace(self._tmp, self.real)
+            self._tmp = None
+            try:
+                dfd = os.open(os.path.dirname(self.real) or ".", os.O_RDONLY)
+                try:
+                    os.fsync(dfd)
+                finally:
+                    os.close(dfd)
+            except OSError:
+                pass
+        elif not self.is_stdout:
+            f.close()
+            if self._sock is not None:
+                self._sock.close()
+        self._file = None
+
+    def abort(self):
+        """Drop a partial "atomic" output (the real path is untouched); close the others."""
+        f, self._file = self._file, None
+        if f is not None and not self.is_stdout:
+            try:
+                f.close()
+            except OSError:
+                pass
+        if self._sock is not None:
+            self._sock.close()
+        if self._tmp is not None:
+            try:
+                os.unlink(self._tmp)
+            except OSError:
+                pass
+            self._tmp = None
+        self.release()
+
+    def release(self):
+        """Drops the target's lock (after the commit of everything that goes with it)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+
+def _umask_mode():
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def plan_output(path, *, force=False, flag="--out"):
+    """Decide what writing ``path`` means (see the module docstring) without touching it.
+    Raises UsageError for what would harm an existing path; ``flag`` names it in messages."""
+    t = _plan(path, force, flag)
+    t.flag, t.force = flag, force
+    return t
+
+
+def _plan(path, force, flag):
+    if path is None or path == "-":
+        return Target("stdout")
+    if path == "":
+        raise OutputRefused(f"{flag}: empty path")
+    if path.endswith(os.sep) or path.endswith("/"):
+        raise OutputRefused(f"{flag} {path}: ends with '/', a directory; give a file path")
+    try:
+        st = os.stat(path)  # follows symlinks: the type of what would be written
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise OutputRefused(f"{flag} {path}: {e.strerror}") from None
+    if st is not None:
+        try:
+            out_st = os.fstat(sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            out_st = None
+        if out_st is not None and os.path.samestat(st, out_st):
+            return Target("stdout")
+        mode = st.st_mode
+        if stat.S_ISDIR(mode):
+            raise OutputRefused(f"{flag} {path}: is a directory; give a file path")
+        if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+            return Target("direct", path)
+        if stat.S_ISSOCK(mode):
+            return Target("direct", path, sock=True)
+        if stat.S_ISBLK(mode):
+            raise OutputRefused(f"{flag} {path}: is a block device; refusing to write to a disk")
+        if not stat.S_ISREG(mode):
+            raise OutputRefused(f"{flag} {path}: not a regular file, device, FIFO or socket")
+        if not force:
+            raise OutputRefused(f"{flag} {path}: exists; pass --force to replace it")
+        real = os.path.realpath(path)
+        return Target("atomic", path, real, mode=stat.S_IMODE(mode), owner=(st.st_uid, st.st_gid))
+    # A new path, or a dangling symlink (whose target is created; the link stays).
+    real = os.path.realpath(path)
+    directory = os.path.dirname(real) or "."
+    if not os.path.isdir(directory):
+        raise OutputRefused(f"{flag} {path}: directory {directory} does not exist")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise OutputRefused(f"{flag} {path}: directory {directory} is not writable")
+    return Target("atomic", path, real, mode=_umask_mode())
+
+
+class HashingFile:
+    """A write-only binary file wrapper that keeps a SHA-256 and a byte count of what passes."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+        self.closed = False
+
+    def write(self, data):
+        self.raw.write(data)
+        self.sha256.update(data)
+        self.size += len(data)
+        return len(data)
+
+    def flush(self):
+        self.raw.flush()
+
+    def tell(self):
+        return self.size
+
+    def writable(self):
+        return True
+
+    def seekable(self):
+        return False
+
+    def close(self):  # the Target owns the raw file
+        self.closed = True
