@@ -151,4 +151,4 @@ def test_readme_workflow_runs_in_order(workdir, tmp_path):
     for _, cmd in README:
         outputs.append(_run(_prepare(cmd, values), tmp_path))
     joined = "".join(p.stdout + p.stderr for p in outputs)
-    assert "rows match" in joined and "m/1852'/1815'/?'/0/42" in joined
+    assert ": all match" in joined and "m/1852'/1815'/?'/0/42" in joined

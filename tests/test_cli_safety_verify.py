@@ -55,8 +55,8 @@ def test_defect8_deleted_or_duplicated_csv_row_named_by_line(xvk, tmp_path, dama
 
 def test_defect8_mainnet_file_fails_network_preprod(xvk, tmp_path):
     make(xvk, tmp_path, "a.csv", 20, "--format", "csv")
-    proc = verify(xvk, tmp_path, "a.csv", network="preprod")
-    assert proc.returncode == 1 and "--network preprod" in proc.stderr and "line 2" in proc.stderr
+    proc = verify(xvk, tmp_path, "a.csv", network="preprod")  # the file states mainnet: usage
+    assert proc.returncode == 2 and "--network preprod" in proc.stderr and "line 2" in proc.stderr
     make(xvk, tmp_path, "a.txt", 20)
     proc = verify(xvk, tmp_path, "a.txt", network="preprod")
     assert proc.returncode == 1 and "--network preprod" in proc.stderr

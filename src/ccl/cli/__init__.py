@@ -2,7 +2,9 @@
 
 Subcommands (one module each): ``addresses`` (generate), ``verify`` (re-derive an existing
 output), ``find`` (reverse lookup of an address), ``keys`` (the watch-only hand-off). Shared
-pieces: :mod:`ccl.cli.common` (flags, key sources, secret input, the two error kinds) and
+pieces: :mod:`ccl.cli.options` (the flags), :mod:`ccl.cli.jobs` (the flags cross-checked once
+into an immutable job per command), :mod:`ccl.cli.sources` (keys, secret input, a new wallet),
+:mod:`ccl.cli.common` (limits, the error kinds, :class:`~ccl.cli.common.ExitStatus`) and
 :mod:`ccl.cli.output` (output targets, row schema, writers).
 
 Exit status: 0 success; 1 a run-time failure (one line naming the file or input); 2 a usage
@@ -19,6 +21,7 @@ import threading
 from ccl.cli.common import (
     ArgumentParser,
     CliError,
+    ExitStatus,
     OutputRefused,
     UsageError,
     devnull_stdout,
@@ -83,7 +86,7 @@ def main(argv=None):
     sub = args.parser
     if "stdout" in closed and getattr(args, "out", None) in (None, "-"):
         print(f"ccl {args.command}: error: stdout is closed: nothing to write to", file=sys.stderr)
-        return 1
+        return ExitStatus.FAILURE
     if "stdout" in closed:
         sys.stdout = open(os.devnull, "w")
 
@@ -97,41 +100,41 @@ def main(argv=None):
         return args.run(args, sub)
     except OutputRefused as e:
         say(f"error: {e}")
-        return 2
+        return ExitStatus.USAGE
     except UsageError as e:
         sub.error(str(e))  # exit 2 with the usage line (redacted by ArgumentParser)
     except CliError as e:
         say(f"error: {e}")
-        return 1
+        return ExitStatus.FAILURE
     except KeyboardInterrupt:
         say("interrupted")
-        return 130
+        return ExitStatus.SIGINT
     except Terminated as e:
         say(f"terminated by {signal.Signals(e.signum).name}")
-        return 128 + e.signum
+        return ExitStatus.of_signal(e.signum)
     except BrokenPipeError:
         # e.g. `ccl addresses ... | head`: the reader has what it wanted; stay quiet.
         devnull_stdout()
-        return 141
+        return ExitStatus.BROKEN_PIPE
     except MemoryError:
         say("error: out of memory")
-        return 1
+        return ExitStatus.FAILURE
     except OSError as e:
         where = f" {e.filename}:" if e.filename else ""
         say(f"error:{where} {e.strerror or e}")
-        return 1
+        return ExitStatus.FAILURE
     except (ValueError, RuntimeError) as e:
         # ccl.hd errors (VerificationError is a RuntimeError): their text names the input and
         # never carries a secret.
         say(f"error: {e}")
-        return 1
+        return ExitStatus.FAILURE
     except Exception as e:
         from ccl import CclError
 
         if not isinstance(e, CclError):
             raise  # a bug: keep the traceback
         say(f"error: libccl: {e}")
-        return 1
+        return ExitStatus.FAILURE
     finally:
         for s, h in old.items():
             signal.signal(s, h)

@@ -5,13 +5,14 @@ Why a separate module: the single-machine commands stream rows into one file; a 
 partitioned Parquet dataset (one file per index range, written by the workers, plus manifest.json)
 and verifies it in the workers against libccl. Only an account *public* key enters the task
 graph: with a mnemonic the key is derived here, on the client, and the secret stays here too
-(``ccl verify`` hands workers the phrase file's path, never its contents).
+(``ccl verify`` hands workers the phrase file's path, never its contents). The key goes to
+:mod:`ccl.dask` as the ``AccountPublicKey`` object itself (no bech32 round trip).
 """
 
 import os
 import sys
 
-from ccl.cli.common import NETWORKS, ROLES, CliError, UsageError
+from ccl.cli.common import NETWORKS, ROLES, CliError, ExitStatus, UsageError
 
 
 def add_args(p, *, verify=False):
@@ -44,30 +45,16 @@ def _dask():
     return ccl.dask
 
 
-def check_addresses(args):
-    """Cross-checks for ``addresses --scheduler``, before any work or new wallet."""
-    if args.format != "parquet":
-        raise UsageError("--scheduler writes a partitioned Parquet dataset: add --format parquet")
-    if args.engine != "native":
-        raise UsageError("--scheduler derives with the native engine only (not --engine libccl)")
-    if args.kind not in ("base", "enterprise"):
-        raise UsageError(f"--scheduler writes base or enterprise addresses, not --kind {args.kind}")
-    if not args.out or args.out == "-":
-        raise UsageError("--scheduler needs --out DIR (a dataset directory, not stdout)")
-    if args.manifest not in (None, True):
-        raise UsageError(
-            f"--manifest {args.manifest} contradicts --scheduler, which writes its manifest "
-            "as DIR/manifest.json"
-        )
-    if not 1 <= args.partition_size <= 2**31:
-        raise UsageError(f"--partition-size must be in 1..2**31, got {args.partition_size}")
-    out = args.out
+def check_dataset_dir(job):
+    """The dataset directory --out DIR of ``addresses --scheduler``: a directory, empty unless
+    --force (the flags themselves are cross-checked in ccl.cli.jobs)."""
+    out = job.out
     if os.path.lexists(out):
         if not os.path.isdir(out):
             raise UsageError(
                 f"--out {out} exists and is not a directory (a dataset is a directory)"
             )
-        if os.listdir(out) and not args.force:
+        if os.listdir(out) and not job.force:
             raise UsageError(f"--out {out} is not empty; --force replaces an earlier ccl dataset")
     _dask()
 
@@ -100,59 +87,51 @@ def _connect(addr):
 CONNECT_TIMEOUT = "10s"
 
 
-def run_addresses(args, start, count, open_source):
-    from ccl.cli.addresses import drop_new_wallet, new_wallet_path
-    from ccl.cli.common import input_paths
+def run_addresses(job):
     from ccl.cli.paths import check_distinct
+    from ccl.cli.sources import account_public_key, drop_new_wallet, new_wallet, new_wallet_path
 
-    check_scheduler(args.scheduler)
-    phrase_path = new_wallet_path(args)
-    check_distinct([("--out DIR", args.out), ("--phrase-out", phrase_path)], input_paths(args))
+    check_dataset_dir(job)
+    check_scheduler(job.scheduler)
+    phrase_path = new_wallet_path(job)
+    check_distinct([("--out DIR", job.out), ("--phrase-out", phrase_path)], job.keys.input_paths())
     dask = _dask()
-    from ccl.hd import AccountPublicKey
-
-    sched = _connect(args.scheduler)
-    existed = os.path.lexists(args.out)
-    closers = []
+    sched = _connect(job.scheduler)
+    existed = os.path.lexists(job.out)
     manifest = None
     try:
-        try:
-            src = open_source(args, closers, phrase_path)
-            key = AccountPublicKey.from_bech32(src.account_xvk)
-        finally:
-            for close in closers:
-                close()
+        mnemonic = new_wallet(phrase_path) if phrase_path is not None else None
         manifest = dask.write_parquet_dataset(
-            key,
-            NETWORKS[args.network],
-            start,
-            count,
-            args.out,
+            account_public_key(job.keys, job.account, mnemonic),
+            NETWORKS[job.network],
+            job.start,
+            job.count,
+            job.out,
             scheduler=sched,
-            force=args.force,
-            role=ROLES[args.role],
-            kind=args.kind,
-            account=args.account or 0,
-            partition_size=args.partition_size,
-            threads=args.threads,
+            force=job.force,
+            role=ROLES[job.role],
+            kind=job.kind,
+            account=job.account,
+            partition_size=job.partition_size,
+            threads=job.threads,
         )
     except BaseException as e:
         if not existed:
             try:
-                os.rmdir(args.out)  # only when empty: what this run created and left unused
+                os.rmdir(job.out)  # only when empty: what this run created and left unused
             except OSError:
                 pass
         if phrase_path is not None and manifest is None and os.path.lexists(phrase_path):
             drop_new_wallet(phrase_path)
         if isinstance(e, RuntimeError) and str(e).startswith("ccl.dask"):
-            raise CliError(f"--out {args.out}: {e}") from None
+            raise CliError(f"--out {job.out}: {e}") from None
         if isinstance(e, OSError) and e.filename:
             raise
         if isinstance(e, (OSError, ValueError)):
-            raise CliError(f"--out {args.out}: {e}") from None
+            raise CliError(f"--out {job.out}: {e}") from None
         if isinstance(e, Exception) and not isinstance(e, (UsageError, CliError)):
             raise CliError(
-                f"--scheduler {args.scheduler}: {type(e).__name__}: {e}; no dataset written"
+                f"--scheduler {job.scheduler}: {type(e).__name__}: {e}; no dataset written"
             ) from None
         raise
     finally:
@@ -160,10 +139,10 @@ def run_addresses(args, start, count, open_source):
             sched.close()
     files = len(manifest.get("files", ()))
     print(
-        f"ccl: wrote {count} rows to {args.out} ({files} Parquet files and manifest.json)",
+        f"ccl: wrote {job.count} rows to {job.out} ({files} Parquet files and manifest.json)",
         file=sys.stderr,
     )
-    return 0
+    return ExitStatus.OK
 
 
 def _check_files(out_dir, manifest):
@@ -187,44 +166,32 @@ def _check_files(out_dir, manifest):
             )
 
 
-def run_verify(args):
-    if not os.path.isdir(args.file):
-        raise UsageError(f"with --scheduler, FILE must be a dataset directory: {args.file}")
-    if args.account_key or getattr(args, "account_key_file", None) or args.mnemonic_stdin:
-        raise UsageError(
-            "verify --scheduler checks against libccl, which derives from the mnemonic: give "
-            "--mnemonic-file (its path is sent to the workers, never its contents)"
-        )
-    if not args.mnemonic_file:
-        raise UsageError("verify --scheduler needs --mnemonic-file")
-    if args.passphrase_file or args.passphrase_stdin or args.passphrase_hex_file:
-        raise UsageError("verify --scheduler re-derives through libccl, which takes no passphrase")
-    if args.derivation != "icarus":
-        raise UsageError(f"verify --scheduler re-derives through libccl: no {args.derivation} keys")
+def run_verify(job):
+    """``verify --scheduler``: the flags were checked in ccl.cli.jobs.verify_job."""
     dask = _dask()
     try:
-        manifest = dask.read_manifest(args.file)
+        manifest = dask.read_manifest(job.file)
     except (OSError, ValueError) as e:
-        raise CliError(f"{args.file}: {e}") from None
-    if NETWORKS[args.network] != manifest["network"]:
+        raise CliError(f"{job.file}: {e}") from None
+    if job.network is not None and NETWORKS[job.network] != manifest["network"]:
         raise UsageError(
-            f"--network {args.network} contradicts the dataset's manifest (network "
+            f"--network {job.network} contradicts the dataset's manifest (network "
             f"{manifest['network']}): verify checks the dataset as it was written"
         )
-    _check_files(args.file, manifest)
-    secret = dask.WorkerSecret(path=os.path.abspath(args.mnemonic_file))
+    _check_files(job.file, manifest)
+    secret = dask.WorkerSecret(path=os.path.abspath(job.keys.mnemonic_file))
     try:
         report = dask.verify_parquet_dataset(
-            args.file, secret, scheduler=args.scheduler, sample=None if args.all else args.sample
+            job.file, secret, scheduler=job.scheduler, sample=None if job.all else job.sample
         )
     except (OSError, ValueError) as e:
-        raise CliError(f"{args.file}: {e}") from None
+        raise CliError(f"{job.file}: {e}") from None
     bad = report["mismatches"]
     if bad:
         first = bad[0]
         raise CliError(
-            f"{args.file}: index {first['index']} differs from libccl "
+            f"{job.file}: index {first['index']} differs from libccl "
             f"({len(bad)} of {report['checked']} checked rows differ)"
         )
-    print(f"ccl verify: {report['checked']} rows match libccl ({args.file})", file=sys.stderr)
-    return 0
+    print(f"ccl verify: {report['checked']} rows match libccl ({job.file})", file=sys.stderr)
+    return ExitStatus.OK

@@ -9,8 +9,9 @@ when any address was not found.
 import argparse
 import sys
 
-from ccl.cli import common
-from ccl.cli.common import CliError, UsageError
+from ccl.cli import jobs, options
+from ccl.cli.common import ExitStatus
+from ccl.cli.sources import Mnemonic, open_account_key
 
 EXAMPLES = """\
 examples:
@@ -31,17 +32,17 @@ def register(sub):
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("addresses", nargs="+", metavar="ADDRESS")
-    common.add_key_source(p, required=False)
+    options.add_key_source(p, required=False)
     p.add_argument(
         "--accounts",
-        type=common.account_range,
+        type=options.account_range,
         default=None,
         metavar="A-B",
         help="accounts to search with a mnemonic (default 0; e.g. 0-9)",
     )
     p.add_argument(
         "--gap",
-        type=common.positive,
+        type=options.positive,
         default=10000,
         help="indices searched per chain, from 0 (default 10000)",
     )
@@ -52,51 +53,29 @@ def register(sub):
         help="chains to search (default both)",
     )
     p.add_argument(
-        "--threads", type=common.threads, default=None, help="worker threads (default: all cores)"
+        "--threads", type=options.threads, default=None, help="worker threads (default: all cores)"
     )
     p.set_defaults(run=run)
     return p
 
 
 def run(args, parser):
-    common.check_key_source(args)
-    has_key = bool(args.account_key or args.account_key_file)
-    if has_key and args.accounts is not None:
-        raise UsageError("--accounts contradicts --account-key: an account key is one account's")
-    if args.gap - 1 > common.MAX_INDEX:
-        raise UsageError(f"--gap {args.gap} runs past index 2**31-1")
-    roles = {"external": (0,), "internal": (1,), "both": (0, 1)}[args.role]
-    from ccl.hd import address_key_hashes
-
-    for a in args.addresses:
-        try:
-            address_key_hashes([a])
-        except ValueError as e:
-            raise UsageError(str(e)) from None
-    pub = common.open_account_key(args)
+    job = jobs.find_job(args)
+    pub = open_account_key(job.keys)
     found = {}
     if pub is not None:
-        found = {a: (None, *p) for a, p in _find(pub, args, roles).items()}
+        found = {a: (None, *p) for a, p in _find(pub, job, job.addresses).items()}
     else:
-        mnemonic, where = common.read_mnemonic(args)
-        passphrase = common.read_passphrase(args)
-        from ccl.hd import AccountKey, MnemonicError
-
-        for account in args.accounts or range(1):
-            try:
-                key = AccountKey.from_mnemonic(
-                    mnemonic, account, passphrase, derivation=args.derivation
-                )
-            except MnemonicError as e:
-                raise CliError(f"{e} (from {where})") from None
-            with key:
-                rest = [a for a in args.addresses if a not in found]
-                for a, p in _find(key, args, roles, rest).items():
+        mnemonic = Mnemonic(job.keys)
+        for account in job.accounts:
+            with mnemonic.key(account) as key:
+                rest = [a for a in job.addresses if a not in found]
+                for a, p in _find(key, job, rest).items():
                     found[a] = (account, *p)
-            if len(found) == len(set(args.addresses)):
+            if len(found) == len(set(job.addresses)):
                 break
     missing = 0
-    for a in args.addresses:
+    for a in job.addresses:
         if a in found:
             account, role, index = found[a]
             acct = "?" if account is None else str(account)
@@ -107,18 +86,12 @@ def run(args, parser):
     sys.stdout.flush()
     if missing:
         print(
-            f"ccl find: {missing} of {len(args.addresses)} not found within --gap {args.gap}",
+            f"ccl find: {missing} of {len(job.addresses)} not found within --gap {job.gap}",
             file=sys.stderr,
         )
-        return 1
-    return 0
+        return ExitStatus.FAILURE
+    return ExitStatus.OK
 
 
-def _find(key, args, roles, addresses=None):
-    return key.find_many(
-        args.addresses if addresses is None else addresses,
-        roles=roles,
-        start=0,
-        limit=args.gap,
-        threads=args.threads,
-    )
+def _find(key, job, addresses):
+    return key.find_many(addresses, roles=job.roles, start=0, limit=job.gap, threads=job.threads)

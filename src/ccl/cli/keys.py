@@ -8,8 +8,9 @@ ids (DRep, constitutional committee cold and hot).
 import argparse
 import json
 
-from ccl.cli import common
-from ccl.cli.common import NETWORKS
+from ccl.cli import jobs, options
+from ccl.cli.common import NETWORKS, ExitStatus
+from ccl.cli.sources import Mnemonic
 
 EXAMPLES = """\
 examples:
@@ -29,23 +30,23 @@ def register(sub):
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    common.add_key_source(p, account_key=False, required=True)
-    common.add_network(p)
-    p.add_argument("--account", type=common.index, default=0, help="account index (default 0)")
+    options.add_key_source(p, account_key=False, required=True)
+    options.add_network(p)
+    p.add_argument("--account", type=options.index, default=0, help="account index (default 0)")
     p.add_argument("--json", action="store_true", help="one JSON object instead of lines")
-    p.set_defaults(run=run, account_key=None, account_key_file=None)
+    p.set_defaults(run=run)
     return p
 
 
 def run(args, parser):
-    common.check_key_source(args)
-    net = NETWORKS[args.network]
-    with common.open_private_key(args, args.account) as key:
+    job = jobs.keys_job(args)
+    net = NETWORKS[job.network]
+    with Mnemonic(job.keys).key(job.account) as key:
         pub = key.public_key()
     doc = {
-        "network": args.network,
-        "account": args.account,
-        "path": f"m/1852'/1815'/{args.account}'",
+        "network": job.network,
+        "account": job.account,
+        "path": f"m/1852'/1815'/{job.account}'",
         "account_xvk": pub.to_bech32(),
         "stake_address": pub.stake_address(net),
         "drep_id": pub.drep_key()["drep_id"],
@@ -53,10 +54,10 @@ def run(args, parser):
         "cc_cold_id": pub.committee_cold_key()["id"],
         "cc_hot_id": pub.committee_hot_key()["id"],
     }
-    if args.json:
+    if job.json:
         print(json.dumps(doc))
     else:
         width = max(len(k) for k in doc)
         for k, v in doc.items():
             print(f"{k:<{width}}  {v}")
-    return 0
+    return ExitStatus.OK
