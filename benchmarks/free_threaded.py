@@ -90,6 +90,7 @@ class _Inputs:
         import copy
 
         import _common as C
+
         import ccl
 
         self.blake = "".join(list(C.BLAKE_HEX))

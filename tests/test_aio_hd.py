@@ -81,7 +81,9 @@ def test_ranges_equal_the_sync_addresses(pubs, loop_kind):
         alib = aio.AsyncCclLib()
         got = [[await aoutcome(alib.hd.addresses, p, *a, **kw) for a, kw in CALLS] for p in pubs]
         # many ranges in one loop iteration: one burst through the queue
-        many = await asyncio.gather(*(alib.hd.addresses(pubs[0], NET, 50 * i, 50) for i in range(40)))
+        many = await asyncio.gather(
+            *(alib.hd.addresses(pubs[0], NET, 50 * i, 50) for i in range(40))
+        )
         await alib.aclose()
         return got, many
 
@@ -112,7 +114,11 @@ def test_async_iterator_equals_the_sync_iterator(pubs, loop_kind):
         chunks = [c async for c in alib.hd.iter_addresses(pubs[1], NET, 3, 1000, chunk=256)]
         tail = [c async for c in alib.hd.iter_addresses(pubs[1], NET, 2**31 - 10, chunk=4)]
         errs = []
-        for a, kw in [((NET, -1, 5), {}), ((NET, 0, 5), {"chunk": 0}), ((NET, 0, None), {"kind": "x"})]:
+        for a, kw in [
+            ((NET, -1, 5), {}),
+            ((NET, 0, 5), {"chunk": 0}),
+            ((NET, 0, None), {"kind": "x"}),
+        ]:
             try:
                 async for _ in alib.hd.iter_addresses(pubs[1], *a, **kw):
                     pass
@@ -142,7 +148,9 @@ def test_cancel_before_start_is_dropped_and_running_finishes(pubs):
         ch = alib._router.channel()
         # one big range occupies the only worker; the next ones wait in the native queue
         big = asyncio.ensure_future(alib.hd.addresses(pubs[0], NET, 0, 20000))
-        queued = [asyncio.ensure_future(alib.hd.addresses(pubs[0], NET, i, 20000)) for i in range(5)]
+        queued = [
+            asyncio.ensure_future(alib.hd.addresses(pubs[0], NET, i, 20000)) for i in range(5)
+        ]
         await asyncio.sleep(0.01)
         assert ch.in_flight == 6
         for t in queued:

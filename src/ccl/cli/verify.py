@@ -79,7 +79,7 @@ def register(sub):
     return p
 
 
-# -- what the file says of itself: its manifest, its network (the rows are read by cli/formats.py) ---
+# -- what the file says of itself: its manifest, its network (cli/formats.py reads the rows) -----
 
 
 def _read_manifest(job, n, sha, size):
