@@ -91,14 +91,11 @@ def _public_key(account_key) -> AccountPublicKey:
                 f"account_key: {n} bytes is not an account public key (64 bytes: key || chain "
                 f"code); private keys are refused: {_WHY}"
             )
-        key = None
-        try:
-            key = AccountPublicKey.from_bytes(account_key)
-        except ValueError:
-            pass
-        if key is None:
-            raise ValueError("account_key: 64 bytes that are not a valid Ed25519 public key")
-        return key
+        return _parsed(
+            AccountPublicKey.from_bytes,
+            account_key,
+            "account_key: 64 bytes that are not a valid Ed25519 public key",
+        )
     if not isinstance(account_key, str):
         raise TypeError(
             f"account_key must be an acct_xvk str or AccountPublicKey, not "
@@ -112,11 +109,21 @@ def _public_key(account_key) -> AccountPublicKey:
         raise ValueError(f"account_key is a private key (bech32 secret key prefix): {_WHY}")
     if not low.startswith("acct_xvk1"):
         raise ValueError(f"account_key is not an acct_xvk1... string: {_WHY}")
+    return _parsed(
+        AccountPublicKey.from_bech32,
+        text,
+        "account_key: invalid acct_xvk (checksum, alphabet or length)",
+    )
+
+
+def _parsed(parse, value, message):
+    """``parse(value)``, or ``ValueError(message)`` raised outside the ``except`` block, so that
+    it chains no exception that could repeat the input."""
     key = None
     try:
-        key = AccountPublicKey.from_bech32(text)
+        key = parse(value)
     except ValueError:
         pass
     if key is None:
-        raise ValueError("account_key: invalid acct_xvk (checksum, alphabet or length)")
+        raise ValueError(message)
     return key
