@@ -1,7 +1,8 @@
 """Fixtures shared by the test modules, built on each other: one libccl handle for the session,
-the accounts libccl derives from the fixed phrases, a transaction built from them, the mixed-call
-data of the thread and lifecycle tests, the secrets of the hygiene tests, a local HTTP server and
-the reference wrapper's interpreter. The helpers behind them are in tests/support/."""
+the CLI tests' account public key (``xvk``) and phrase file (``phrase``), the accounts libccl
+derives from the fixed phrases, a transaction built from them, the mixed-call data of the thread
+and lifecycle tests, the secrets of the hygiene tests, a local HTTP server and the reference
+wrapper's interpreter. The helpers behind them, and the test data, are in tests/support/."""
 
 import os
 import sys
