@@ -81,6 +81,13 @@ from ccl.dask.scheduler import _Scheduler as _Scheduler
 from ccl.dask.secrets import WorkerSecret
 from ccl.dask.verify import verify_frame, verify_parquet_dataset
 
+# The public objects are ccl.dask's, as they were before the split into submodules: reprs,
+# tracebacks, pickles by reference and the API reference name the module users import.
+for _obj in (PartitionError, WorkerSecret, addresses, map_batch, network_ordinal, read_manifest,
+             verify_frame, verify_parquet_dataset, write_parquet_dataset):  # fmt: skip
+    _obj.__module__ = __name__
+del _obj
+
 __all__ = [
     "PartitionError",
     "WorkerSecret",
