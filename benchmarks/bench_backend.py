@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests"))
 sys.path.insert(0, os.path.join(ROOT, "examples", "deposit_service"))
 
 import serve  # noqa: E402 - examples/deposit_service/serve.py
-from fixtures import MNEMONIC_12, MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, utxos_for  # noqa: E402
+from support.data import MNEMONIC_12, MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, utxos_for  # noqa: E402
 
 import ccl  # noqa: E402
 import ccl.aio  # noqa: E402

@@ -1,7 +1,8 @@
 """Fixtures shared by the test modules, built on each other: one libccl handle for the session,
-the accounts libccl derives from the fixed phrases, a transaction built from them, the mixed-call
-data of the thread and lifecycle tests, the secrets of the hygiene tests, a local HTTP server and
-the reference wrapper's interpreter. The helpers behind them are in tests/support/."""
+the CLI tests' account public key (``xvk``) and phrase file (``phrase``), the accounts libccl
+derives from the fixed phrases, a transaction built from them, the mixed-call data of the thread
+and lifecycle tests, the secrets of the hygiene tests, a local HTTP server and the reference
+wrapper's interpreter. The helpers behind them, and the test data, are in tests/support/."""
 
 import os
 import sys
@@ -10,7 +11,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from fixtures import MNEMONIC_12, MNEMONIC_24, RFC8032_PK, RFC8032_SK
+from support.data import MNEMONIC_12, MNEMONIC_24, RFC8032_PK, RFC8032_SK
 from support.interpreter import absent_here
 
 
@@ -41,6 +42,21 @@ def lib():
 
 
 @pytest.fixture(scope="session")
+def xvk():
+    """The account public key (acct_xvk1..., account 0) of MNEMONIC_24, from ccl.hd."""
+    from support.keys import account_xvk
+
+    return account_xvk(MNEMONIC_24)
+
+
+@pytest.fixture
+def phrase(tmp_path):
+    """MNEMONIC_24 in a file of tmp_path, named relative to it (the CLI tests run there)."""
+    (tmp_path / "phrase.txt").write_text(MNEMONIC_24 + "\n")
+    return "phrase.txt"
+
+
+@pytest.fixture(scope="session")
 def accounts(lib):
     """Two testnet accounts derived by libccl from fixed phrases: sender and receiver."""
     from ccl import Network
@@ -54,7 +70,7 @@ def accounts(lib):
 @pytest.fixture(scope="session")
 def built_tx(lib, accounts):
     """An unsigned payment built by libccl (the source of valid transaction CBOR for tests)."""
-    from fixtures import PROTOCOL_PARAMS, payment_plan, utxos_for
+    from support.data import PROTOCOL_PARAMS, payment_plan, utxos_for
 
     sender, receiver = accounts
     return lib.quicktx.build(

@@ -11,7 +11,7 @@ from ccl.providers import BlockfrostProvider, YaciProvider
 from ccl.quicktx import QuickTx
 
 sys.path.insert(0, sys.argv[1])
-from fixtures import (
+from support.data import (
     MNEMONIC_12,
     MNEMONIC_15,
     MNEMONIC_24,

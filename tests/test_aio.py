@@ -14,7 +14,7 @@ import sys
 import textwrap
 
 import pytest
-from fixtures import (
+from support.data import (
     MNEMONIC_12,
     MNEMONIC_24,
     PROTOCOL_PARAMS,

@@ -11,7 +11,7 @@ check against libccl and published vectors.
 import asyncio
 
 import pytest
-from fixtures import MNEMONIC_12, MNEMONIC_24
+from support.data import MNEMONIC_12, MNEMONIC_24
 
 import ccl
 import ccl.hd

@@ -4,7 +4,7 @@ import hashlib
 import json
 
 import pytest
-from fixtures import (
+from support.data import (
     MNEMONIC_12,
     MNEMONIC_15,
     MNEMONIC_24,

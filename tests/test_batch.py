@@ -5,7 +5,7 @@ import threading
 import time
 
 import pytest
-from fixtures import MNEMONIC_12, MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, utxos_for
+from support.data import MNEMONIC_12, MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, utxos_for
 
 from ccl import CclClosedError, CclError, CclLib, Network
 

@@ -13,10 +13,10 @@ import sys
 
 import cbor2
 import pytest
-from fixtures import MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, payment_plan_yaml, utxos_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.children import assert_ok, child_program, describe
+from support.data import MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, payment_plan_yaml, utxos_for
 
 from ccl import CclError
 from ccl._core import _cbor_verdict

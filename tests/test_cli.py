@@ -5,27 +5,12 @@ import io
 import json
 import os
 import stat
-import subprocess
-import sys
 
 import pytest
-from fixtures import MNEMONIC_12, MNEMONIC_24
+from support.cli import ccl
+from support.data import MNEMONIC_12, MNEMONIC_24
 
 from ccl import Network
-
-
-def ccl(*args, cwd, stdin=None, check=True):
-    proc = subprocess.run(
-        [sys.executable, "-m", "ccl", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if check:
-        assert proc.returncode == 0, proc.stderr
-    return proc
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from fixtures import MNEMONIC_24
+from support.data import MNEMONIC_24
 
 from ccl import Network
 

@@ -1,34 +1,9 @@
 """Flags that contradict each other are usage errors (exit 2, before any work), never silently
 ignored; run-time failures are one line, exit 1, with no exception class names (issue #12)."""
 
-import subprocess
-import sys
-
 import pytest
-from fixtures import MNEMONIC_24
-
-CCL = [sys.executable, "-m", "ccl"]
-
-
-def ccl(*args, cwd, stdin=None):
-    return subprocess.run(
-        [*CCL, *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=120
-    )
-
-
-@pytest.fixture(scope="module")
-def xvk():
-    from ccl.hd import AccountKey
-
-    with AccountKey.from_mnemonic(MNEMONIC_24, 0) as key:
-        return key.public_key().to_bech32()
-
-
-@pytest.fixture
-def phrase(tmp_path):
-    p = tmp_path / "phrase.txt"
-    p.write_text(MNEMONIC_24 + "\n")
-    return str(p)
+from support.cli import run_ccl as ccl
+from support.data import MNEMONIC_24
 
 
 def test_account_with_account_key_is_refused(tmp_path, xvk):

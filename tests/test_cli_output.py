@@ -2,6 +2,7 @@
 *Why*). Each test builds the target itself (symlink, FIFO, device, socket, existing file,
 directory) and checks both the bytes written and that the target is still what it was."""
 
+import functools
 import os
 import socket
 import stat
@@ -11,30 +12,13 @@ import threading
 import time
 
 import pytest
-from fixtures import MNEMONIC_24
+from support.cli import run_ccl
+from support.data import MNEMONIC_24
 
 from ccl import Network
 
 CCL = [sys.executable, "-m", "ccl"]
-
-
-def run(*args, cwd, stdin=None, timeout=120, **kw):
-    return subprocess.run(
-        [*CCL, "addresses", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        **kw,
-    )
-
-
-@pytest.fixture
-def phrase(tmp_path):
-    p = tmp_path / "phrase.txt"
-    p.write_text(MNEMONIC_24 + "\n")
-    return str(p)
+run = functools.partial(run_ccl, "addresses")
 
 
 @pytest.fixture(scope="module")

@@ -8,22 +8,15 @@ import os
 import string
 
 import pytest
-from fixtures import MNEMONIC_24
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.cli import run_ccl, snapshot, temp_files
+from support.data import MNEMONIC_24
 
 from ccl.hd import AccountKey
 
 SECRET_LIMIT = 64 * 1024  # the limit README states for a secret input
 GEN = ("addresses", "--network", "mainnet", "--count", "10")
-
-
-@pytest.fixture
-def phrase(tmp_path):
-    p = tmp_path / "phrase.txt"
-    p.write_text(MNEMONIC_24 + "\n")
-    return "phrase.txt"
 
 
 # -- defect 1: the new wallet's phrase is never destroyed -----------------------------------

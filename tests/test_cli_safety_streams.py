@@ -9,16 +9,8 @@ import sys
 import time
 
 import pytest
-from fixtures import MNEMONIC_24
 from support.cli import CCL, run_ccl, run_shell, temp_files
-
-from ccl.hd import AccountKey
-
-
-@pytest.fixture(scope="module")
-def xvk():
-    with AccountKey.from_mnemonic(MNEMONIC_24, 0) as key:
-        return key.public_key().to_bech32()
+from support.data import MNEMONIC_24
 
 
 def watch(xvk, count, *extra):

@@ -7,16 +7,8 @@ import subprocess
 import sys
 
 import pytest
-from fixtures import MNEMONIC_24
 from support.cli import run_ccl
-
-from ccl.hd import AccountKey
-
-
-@pytest.fixture(scope="module")
-def xvk():
-    with AccountKey.from_mnemonic(MNEMONIC_24, 0) as key:
-        return key.public_key().to_bech32()
+from support.data import MNEMONIC_24
 
 
 def make(xvk, d, name, count, *extra, network="mainnet"):

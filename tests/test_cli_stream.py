@@ -13,18 +13,7 @@ import subprocess
 import sys
 import time
 
-import pytest
-from fixtures import MNEMONIC_24
-
 CCL = [sys.executable, "-m", "ccl", "addresses"]
-
-
-@pytest.fixture(scope="module")
-def xvk():
-    from ccl.hd import AccountKey
-
-    with AccountKey.from_mnemonic(MNEMONIC_24, 0) as key:
-        return key.public_key().to_bech32()
 
 
 def args(xvk, count):

@@ -3,6 +3,7 @@
 stake addresses, governance keys) and pycardano (account keys, key hashes)."""
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -10,34 +11,14 @@ import subprocess
 import sys
 
 import pytest
-from fixtures import MNEMONIC_12, MNEMONIC_24
+import support.cli
+from support.data import MNEMONIC_12, MNEMONIC_24
 
 from ccl import Network
 from ccl.hd import AccountKey, AccountPublicKey, address_key_hashes, public_key_from_xsk
 
 CCL = [sys.executable, "-m", "ccl"]
-
-
-def ccl(*args, cwd, stdin=None, check=True, timeout=600):
-    proc = subprocess.run(
-        [*CCL, *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=timeout
-    )
-    if check:
-        assert proc.returncode == 0, proc.stderr
-    return proc
-
-
-@pytest.fixture
-def phrase(tmp_path):
-    p = tmp_path / "phrase.txt"
-    p.write_text(MNEMONIC_24 + "\n")
-    return "phrase.txt"
-
-
-@pytest.fixture(scope="module")
-def xvk():
-    with AccountKey.from_mnemonic(MNEMONIC_24, 0) as key:
-        return key.public_key().to_bech32()
+ccl = functools.partial(support.cli.ccl, timeout=600)  # verify of 100k lines under load
 
 
 # -- columns, --kind stake -----------------------------------------------------------------------
@@ -374,7 +355,7 @@ def test_find_library_form(lib):
 @pytest.mark.parametrize("which", [12, 15, 24])
 @pytest.mark.parametrize("account", [0, 1, 7])
 def test_governance_keys_equal_libccl(lib, which, account):
-    # (fixtures.MNEMONIC_15 is an invalid phrase on purpose; a libccl-made one stands in)
+    # (support.data.MNEMONIC_15 is an invalid phrase on purpose; a libccl-made one stands in)
     mnemonic = {12: MNEMONIC_12, 24: MNEMONIC_24}.get(which) or lib.crypto.generate_mnemonic(15)
     with AccountKey.from_mnemonic(mnemonic, account) as k:
         pub = k.public_key()

@@ -10,31 +10,11 @@ substituted row, from libccl-checked `ccl.hd`."""
 import json
 
 import pytest
-from fixtures import MNEMONIC_24
 from support.cli import run_ccl
+from support.data import MNEMONIC_24
 
 from ccl import Network
 from ccl.hd import AccountKey
-
-
-@pytest.fixture(scope="module")
-def xvk(tmp_path_factory):
-    """The account key as `ccl keys` hands it over (the watch-only workflow)."""
-    d = tmp_path_factory.mktemp("keys")
-    (d / "m.txt").write_text(MNEMONIC_24)
-    proc = run_ccl("keys", "--mnemonic-file", "m.txt", "--network", "mainnet", "--json", cwd=d)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)["account_xvk"]
-
-
-@pytest.fixture
-def phrase(tmp_path):
-    return write_phrase(tmp_path)
-
-
-def write_phrase(d):
-    (d / "phrase.txt").write_text(MNEMONIC_24 + "\n")
-    return "phrase.txt"
 
 
 def make(d, name, count, *key, network="mainnet", fmt=None, extra=()):

@@ -19,7 +19,7 @@ def test_fork_while_threads_are_inside_libccl():
     out = run_child("""
         import os, threading, time
         from ccl import CclLib
-        from fixtures import MNEMONIC_24
+        from support.data import MNEMONIC_24
         from support.forking import wait
         lib = CclLib()
         expected = lib.wallet.get_address(MNEMONIC_24, 0, 0)

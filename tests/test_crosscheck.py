@@ -2,7 +2,7 @@
 (pure Python + PyNaCl) CIP-1852 implementation. Nothing is hard-coded: both sides derive."""
 
 import pytest
-from fixtures import MNEMONIC_12, MNEMONIC_24
+from support.data import MNEMONIC_12, MNEMONIC_24
 
 from ccl import Network
 

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from fixtures import MNEMONIC_12, MNEMONIC_24
+from support.data import MNEMONIC_12, MNEMONIC_24
 
 from ccl import _hd
 from ccl.hd import AccountKey

@@ -28,8 +28,8 @@ import json, os, random, sys, threading, time
 import ccl
 from ccl import CclClosedError, CclLib, Network
 from ccl.hd import AccountKey
-from fixtures import MNEMONIC_12, MNEMONIC_24, PROTOCOL_PARAMS, RFC8032_PK, RFC8032_SK
-from fixtures import payment_plan, utxos_for
+from support.data import MNEMONIC_12, MNEMONIC_24, PROTOCOL_PARAMS, RFC8032_PK, RFC8032_SK
+from support.data import payment_plan, utxos_for
 
 SECONDS = float(sys.argv[1])
 THREADS = 8

@@ -1,20 +1,16 @@
 """ccl.hd mnemonic input: specific errors that never name a word, BIP-39 normalisation (NFKD,
 lower case, any whitespace), bytes input, and the passphrase; and the same through the CLI."""
 
-import subprocess
 import sys
 import unicodedata
 
 import pytest
-from fixtures import MNEMONIC_12, MNEMONIC_24
+from support.cli import run_ccl as ccl
+from support.data import MNEMONIC_12, MNEMONIC_24
+from support.keys import account_xvk as xvk
 
 from ccl import Network
 from ccl.hd import AccountKey, MnemonicError, normalize_mnemonic
-
-
-def xvk(m, account=0, passphrase=""):
-    with AccountKey.from_mnemonic(m, account, passphrase) as k:
-        return k.public_key().to_bech32()
 
 
 def test_unknown_word_gives_position_not_word():
@@ -89,17 +85,6 @@ def test_passphrase_changes_the_key_and_matches_pycardano():
 
 
 # -- the CLI -------------------------------------------------------------------------------------
-
-
-def ccl(*args, cwd, stdin=None):
-    return subprocess.run(
-        [sys.executable, "-m", "ccl", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""ccl.hd and the CLI against published vectors nobody here wrote (tests/fixtures/vectors/*.json,
+"""ccl.hd and the CLI against published vectors nobody here wrote (tests/support/vectors/*.json,
 each naming its source repository, path and commit): CIP-0003 (Icarus with and without
 passphrase, Ledger/BitBox02), CIP-0105 (DRep and committee keys, accounts 0 and 256), trezor-
 firmware's Cardano fixtures (ICARUS, ICARUS_TREZOR, LEDGER) and CIP-0019 (every Shelley address
@@ -28,7 +28,7 @@ from ccl.hd import (
     address_key_hashes,
 )
 
-VECTORS = os.path.join(os.path.dirname(__file__), "fixtures", "vectors")
+VECTORS = os.path.join(os.path.dirname(__file__), "support", "vectors")
 NET_BY_ID = {1: "mainnet", 0: "preprod"}  # on-chain id -> a CLI network with that id
 
 

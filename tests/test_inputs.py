@@ -1,7 +1,7 @@
 """Arguments are checked before any native call: type, range, embedded NUL; secrets never leak."""
 
 import pytest
-from fixtures import MNEMONIC_24
+from support.data import MNEMONIC_24
 
 import ccl
 from ccl import CclError, CclLib, Network

@@ -6,7 +6,7 @@ Arrow table as ParquetWriter's rows."""
 import io
 
 import pytest
-from fixtures import MNEMONIC_24
+from support.data import MNEMONIC_24
 
 from ccl.cli.common import NETWORKS
 from ccl.cli.formats import COLUMNS, RowSource, make_writer, rows

@@ -6,8 +6,8 @@ private key. The Parquet file is compared as the table read back, and by its row
 import io
 
 import pytest
-from fixtures import MNEMONIC_24
 from support.cli import run_ccl
+from support.data import MNEMONIC_24
 
 from ccl.cli.common import NETWORKS
 from ccl.cli.formats import COLUMNS, RowSource, make_writer, rows

@@ -2,7 +2,7 @@
 Blockfrost/Yaci-shaped responses (no mock of the HTTP client), and build_with through libccl."""
 
 import pytest
-from fixtures import PROTOCOL_PARAMS, payment_plan, utxos_for
+from support.data import PROTOCOL_PARAMS, payment_plan, utxos_for
 
 from ccl import BlockfrostEvaluator, BlockfrostProvider, ProviderError, YaciProvider
 from ccl.providers import parse_evaluation

@@ -3,9 +3,9 @@ its YAML dump (libccl is the oracle), and the flat-result reader gives what PyYA
 
 import pytest
 import yaml
-from fixtures import PROTOCOL_PARAMS, payment_plan, utxos_for
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.data import PROTOCOL_PARAMS, payment_plan, utxos_for
 
 import ccl
 

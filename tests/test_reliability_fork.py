@@ -43,7 +43,7 @@ def test_fork_while_a_batch_runs_in_another_thread():
         child("""
         import os, threading, time
         from ccl import CclLib
-        from fixtures import MNEMONIC_12
+        from support.data import MNEMONIC_12
         from support.forking import wait
         lib = CclLib()
         items = [format(k, "06x") for k in range(20000)]

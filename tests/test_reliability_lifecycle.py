@@ -7,8 +7,8 @@ import threading
 import time
 
 import pytest
-from fixtures import MNEMONIC_12
 from support.children import assert_no_native_crash, assert_ok, child, child_program, describe
+from support.data import MNEMONIC_12
 
 from ccl import CclClosedError, CclError, CclLib
 
@@ -107,7 +107,7 @@ FINALIZATION = {
         import atexit, os, sys
         from ccl import CclLib, Network
         from ccl.hd import AccountKey
-        from fixtures import MNEMONIC_24
+        from support.data import MNEMONIC_24
         W = os.write
         lib = CclLib()
         EXPECTED = lib.crypto.blake2b_256("00")
@@ -148,7 +148,7 @@ FINALIZATION = {
         import atexit, os, threading, time
         from ccl import CclLib
         from ccl.hd import AccountKey
-        from fixtures import MNEMONIC_24
+        from support.data import MNEMONIC_24
         W = os.write
         lib = CclLib()
         key = AccountKey.from_mnemonic(MNEMONIC_24)
@@ -172,7 +172,7 @@ FINALIZATION = {
         """
         import atexit, os, threading, time
         from ccl import CclLib
-        from fixtures import MNEMONIC_12
+        from support.data import MNEMONIC_12
         lib = CclLib()
         def spin():
             while True:

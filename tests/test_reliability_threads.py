@@ -7,8 +7,8 @@ making a deterministic mix of calls whose results must equal the serial ones.
 import threading
 
 import pytest
-from fixtures import MNEMONIC_24
 from support.children import assert_ok, child, report
+from support.data import MNEMONIC_24
 
 from ccl import CclError, Network
 

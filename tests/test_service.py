@@ -6,7 +6,7 @@ import os
 import sys
 
 import pytest
-from fixtures import MNEMONIC_12, MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, utxos_for
+from support.data import MNEMONIC_12, MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, utxos_for
 
 import ccl
 import ccl.hd
@@ -20,12 +20,6 @@ APP_DIR = os.path.join(
 )
 sys.path.insert(0, APP_DIR)
 import serve  # noqa: E402 - examples/deposit_service/serve.py
-
-
-@pytest.fixture(scope="module")
-def xvk():
-    with ccl.hd.AccountKey.from_mnemonic(MNEMONIC_24) as k:
-        return k.public_key().to_bech32()
 
 
 @pytest.fixture(scope="module", params=["aio", "thread", "sync"])

@@ -1,6 +1,6 @@
 """Shared by every contender worker: the fixed inputs and the worker protocol.
 
-Imports nothing but the standard library (and tests/fixtures.py, which is standard library only):
+Imports nothing but the standard library (and runs tests/support/data.py, standard library only):
 workers run in different interpreters/venvs
 (ours in the project's interpreter, the ctypes wrapper and the peers in a harness venv).
 
@@ -15,16 +15,28 @@ fd 1 is pointed at stderr so that whatever a native library prints cannot corrup
 """
 
 import gc
+import importlib.util
 import json
 import os
 import sys
 import time
 import traceback
 
-# The inputs shared with the test suite (PROTOCOL_PARAMS, UTXO and plan shapes): one module,
-# tests/fixtures.py, standard library only, so that every worker's interpreter can import it.
-sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests"))
-import fixtures
+
+def _test_data():
+    """tests/support/data.py, the inputs shared with the test suite (PROTOCOL_PARAMS, UTXO and
+    plan shapes; standard library only, so every worker's interpreter can run it), loaded from
+    its file: no directory of the test tree goes on sys.path (where its test modules and its
+    ``support`` package would shadow or be shadowed by a contender's own modules)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests",
+                        "support", "data.py")  # fmt: skip
+    spec = importlib.util.spec_from_file_location("ccl_test_data", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+test_data = _test_data()
 
 # ---------------------------------------------------------------------------------------------
 # Fixtures: one fixed mnemonic, its first base address (account 0, index 0, mainnet) as libccl
@@ -44,9 +56,9 @@ RECEIVER_ADDRESS = (
 NETWORK_MAINNET = 0  # CCL ordinal
 BLAKE_HEX = bytes(range(32)).hex()  # 32-byte input
 
-PROTOCOL_PARAMS = fixtures.PROTOCOL_PARAMS
-UTXOS = fixtures.utxos_for(EXPECTED_FIRST_ADDRESS)
-TXPLAN_YAML = fixtures.payment_plan_yaml(EXPECTED_FIRST_ADDRESS, RECEIVER_ADDRESS)
+PROTOCOL_PARAMS = test_data.PROTOCOL_PARAMS
+UTXOS = test_data.utxos_for(EXPECTED_FIRST_ADDRESS)
+TXPLAN_YAML = test_data.payment_plan_yaml(EXPECTED_FIRST_ADDRESS, RECEIVER_ADDRESS)
 # An unsigned payment built by libccl's quicktx from the plan above (input for tx.hash).
 TX_CBOR = (
     "84a300d9010281825820aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa0001828258"

@@ -88,17 +88,20 @@ def _short_repr(obj, limit=70):
 
 
 def _comment_above(mod, name):
-    """The ``#`` comment block right above ``NAME = ...`` in the module's source (its doc)."""
-    try:
-        lines = inspect.getsource(mod).splitlines()
-    except (OSError, TypeError):
-        return []
-    for i, line in enumerate(lines):
-        if re.match(rf"{re.escape(name)}\s*(:[^=]*)?=", line):
-            j = i
-            while j > 0 and lines[j - 1].startswith("#"):
-                j -= 1
-            return [ln.lstrip("#").strip() for ln in lines[j:i]]
+    """The ``#`` comment block right above ``NAME = ...`` in the module's source, or in one of its
+    submodules' when it is a package that re-exports the name (its doc)."""
+    subs = sorted(n for n in sys.modules if n.startswith(mod.__name__ + "."))
+    for m in [mod] + [sys.modules[n] for n in subs]:
+        try:
+            lines = inspect.getsource(m).splitlines()
+        except (OSError, TypeError):
+            continue
+        for i, line in enumerate(lines):
+            if re.match(rf"{re.escape(name)}\s*(:[^=]*)?=", line):
+                j = i
+                while j > 0 and lines[j - 1].startswith("#"):
+                    j -= 1
+                return [ln.lstrip("#").strip() for ln in lines[j:i]]
     return []
 
 

@@ -6,8 +6,8 @@ before == after), attempts (the sorted outcomes), tail (the end of the signed pr
 
 import json
 
-from fixtures import MNEMONIC_24, PROTOCOL_PARAMS, payment_plan_yaml, utxos_for
 from support.children import params
+from support.data import MNEMONIC_24, PROTOCOL_PARAMS, payment_plan_yaml, utxos_for
 
 from ccl import CclLib
 

@@ -4,10 +4,10 @@ the trees where a tag (or a chain of tags) encloses None/True/False/undefined, a
 encoding may change. Params: addr (the probe transaction's address). Prints "ok {seen}"."""
 
 import cbor2
-from fixtures import PROTOCOL_PARAMS, payment_plan, utxos_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.children import params
+from support.data import PROTOCOL_PARAMS, payment_plan, utxos_for
 
 from ccl import CclError, CclLib
 

@@ -6,8 +6,8 @@ Prints "bye" last; the test checks that the exit that follows is clean."""
 import threading
 import time
 
-from fixtures import MNEMONIC_12
 from support.children import params
+from support.data import MNEMONIC_12
 
 from ccl import CclLib
 

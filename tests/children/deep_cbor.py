@@ -3,8 +3,8 @@ under the reference ctypes wrapper. Params: call (a key of CALLS). Prints "retur
 TYPE MESSAGE" for a Python exception; libccl's recursive decoder, unguarded, aborts the process.
 """
 
-from fixtures import MNEMONIC_24
 from support.children import params
+from support.data import MNEMONIC_24
 
 from ccl import CclError, CclLib
 

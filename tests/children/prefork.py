@@ -11,8 +11,8 @@ import sys
 import threading
 import time
 
-from fixtures import MNEMONIC_12, MNEMONIC_24
 from support.children import params
+from support.data import MNEMONIC_12, MNEMONIC_24
 from support.forking import wait, wait_all
 
 from ccl import CclLib, Network

@@ -9,8 +9,8 @@ import hashlib
 import json
 import time
 
-from fixtures import MNEMONIC_12
 from support.children import params
+from support.data import MNEMONIC_12
 
 from ccl import CclLib
 

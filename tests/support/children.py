@@ -2,7 +2,7 @@
 error, a signal, a deadlock) runs in one, so that it shows up as a failed assertion carrying the
 child's output instead of killing pytest.
 
-Children run with tests/ on PYTHONPATH (``fixtures``, ``support`` import there). A child program
+Children run with tests/ on PYTHONPATH (``support`` imports there). A child program
 in tests/children/ gets its parameters as one JSON object in argv[1] (``params()``)."""
 
 import json

@@ -1,5 +1,6 @@
-"""Running the ``ccl`` command in a child interpreter, and snapshots of the files it may touch
-(tests/test_cli_safety*.py: a refused run must leave every file byte-identical)."""
+"""Running the ``ccl`` command in a child interpreter (the one runner of the CLI tests), and
+snapshots of the files it may touch (tests/test_cli_safety*.py: a refused run must leave every
+file byte-identical)."""
 
 import os
 import re
@@ -9,9 +10,10 @@ import sys
 CCL = [sys.executable, "-m", "ccl"]
 
 
-def run_ccl(*args, cwd, stdin=None, timeout=300, text=True, **kw):
-    """``ccl ARGS`` in cwd; a CompletedProcess with stdout and stderr captured."""
-    return subprocess.run(
+def run_ccl(*args, cwd, stdin=None, timeout=300, text=True, check=False, **kw):
+    """``ccl ARGS`` in cwd; a CompletedProcess with stdout and stderr captured. With ``check``,
+    the run must succeed (exit 0; the assertion shows its stderr)."""
+    proc = subprocess.run(
         [*CCL, *map(str, args)],
         cwd=cwd,
         input=stdin,
@@ -20,6 +22,15 @@ def run_ccl(*args, cwd, stdin=None, timeout=300, text=True, **kw):
         timeout=timeout,
         **kw,
     )
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def ccl(*args, check=True, **kw):
+    """:func:`run_ccl` that expects success unless told ``check=False`` (the end-to-end tests'
+    runner: most of their runs must succeed)."""
+    return run_ccl(*args, check=check, **kw)
 
 
 def run_shell(script, *, cwd, timeout=300):

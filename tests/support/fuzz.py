@@ -24,7 +24,11 @@ from collections.abc import Iterator
 from functools import cache
 
 import pytest
-from fixtures import (
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from ccl import CclError, CclLib, Network
+from support.data import (
     MNEMONIC_12,
     MNEMONIC_15,
     MNEMONIC_24,
@@ -34,10 +38,6 @@ from fixtures import (
     payment_plan,
     utxos_for,
 )
-from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
-
-from ccl import CclError, CclLib, Network
 
 # ---------------------------------------------------------------------------------------------
 # Budget: CCL_FUZZ_EXAMPLES cases shared by the tests below by weight. Calls that may run a real

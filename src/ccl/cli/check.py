@@ -170,40 +170,28 @@ def libccl_check(job, rows, mnemonic):
     external-chain and stake rows, and its change address for role 1 (index 0 pins the chain).
     Returns (rows re-derived, internal chains pinned)."""
     from ccl import CclLib
+    from ccl._reference import libccl_addresses
 
     lib = CclLib()
-    fields = {"base": "base_address", "enterprise": "enterprise_address", "stake": "stake_address"}
     want = sorted(rows)
     groups = {}
     for i in want:
         r = rows[i]
         if r["role"] in (0, STAKE_ROLE):
-            groups.setdefault((r["network"], r["account"]), []).append(i)
+            groups.setdefault((r["network"], r["account"], r["kind"]), []).append(i)
     n = 0
-    for (net_name, account), idxs in groups.items():
+    for (net_name, account, kind), idxs in groups.items():
         net = NETWORKS[net_name]
-        # wallet.get_addresses (account 0 base addresses, ~31 ms each) is 3x cheaper than
-        # account.from_mnemonic (~90 ms): use it where it covers the row.
-        fast = [
-            i for i in idxs if account == 0 and (rows[i]["kind"], rows[i]["role"]) == ("base", 0)
-        ]
-        if fast:
-            refs = lib.wallet.get_addresses(
-                mnemonic, net, [rows[i]["index"] for i in fast], threads=job.threads
-            )
-            for i, ref in zip(fast, refs):
-                compare(job.file, rows[i], ref, "libccl")
-                n += 1
-        fast_set = set(fast)
-        slow = [i for i in idxs if i not in fast_set]
-        if slow:
-            indices = [rows[i]["index"] if rows[i]["role"] == 0 else 0 for i in slow]
-            refs = lib.account.from_mnemonic_many(
-                mnemonic, net, account, indices, threads=job.threads
-            )
-            for i, ref in zip(slow, refs):
-                compare(job.file, rows[i], ref[fields[rows[i]["kind"]]], "libccl")
-                n += 1
+        if kind == "stake":
+            # One stake address per account: libccl gives it with any index's address.
+            ref = lib.account.from_mnemonic(mnemonic, net, account, 0)["stake_address"]
+            refs = [ref] * len(idxs)
+        else:
+            indices = [rows[i]["index"] for i in idxs]
+            refs = libccl_addresses(lib, mnemonic, net, account, indices, kind, threads=job.threads)
+        for i, ref in zip(idxs, refs):
+            compare(job.file, rows[i], ref, "libccl")
+            n += 1
     # Role 1: libccl's change address is role 1 index 0, one per (network, account).
     seen = set()
     for i in want:

@@ -147,20 +147,17 @@ def run_addresses(job):
 
 def _check_files(out_dir, manifest):
     """Every file the manifest lists exists and has its SHA-256 (streamed, bounded memory)."""
-    import hashlib
+    from ccl._files import sha256_file
 
     for part in manifest.get("files", ()):
         path = os.path.join(out_dir, part["file"])
-        digest = hashlib.sha256()
         try:
-            with open(path, "rb") as f:
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    digest.update(block)
+            digest = sha256_file(path)
         except FileNotFoundError:
             raise CliError(f"{path}: missing (listed in the dataset's manifest.json)") from None
         except OSError as e:
             raise CliError(f"cannot read {path}: {e.strerror}") from None
-        if digest.hexdigest() != part.get("sha256"):
+        if digest != part.get("sha256"):
             raise CliError(
                 f"{path}: SHA-256 differs from the dataset's manifest.json: the file was changed"
             )

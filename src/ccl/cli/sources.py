@@ -11,6 +11,7 @@ keeps the mnemonic, because libccl derives from nothing else.
 import os
 import sys
 
+from ccl._reference import libccl_addresses
 from ccl.cli.common import NETWORKS, ROLES, SECRET_LIMIT, STAKE_ROLE, CliError, UsageError
 
 DEFAULT_PHRASE_OUT = "ccl-wallet-phrase.txt"
@@ -328,18 +329,14 @@ def _libccl_fetch(job, network, mnemonic):
         except MnemonicError as e:
             why = str(e)
         raise CliError(f"{why} (from {where})")
-    field = {"base": "base_address", "enterprise": "enterprise_address"}.get(job.kind)
     first = lib.account.from_mnemonic(mnemonic, network, job.account, 0)
 
     def fetch(start, count):
-        indices = range(start, start + count)
-        if job.kind == "base" and job.account == 0:
-            return lib.wallet.get_addresses(mnemonic, network, indices, threads=job.threads)
         if job.kind == "stake":
             return [first["stake_address"]]
-        dicts = lib.account.from_mnemonic_many(
-            mnemonic, network, job.account, indices, threads=job.threads
+        indices = range(start, start + count)
+        return libccl_addresses(
+            lib, mnemonic, network, job.account, indices, job.kind, threads=job.threads
         )
-        return [d[field] for d in dicts]
 
     return fetch, first["stake_address"]

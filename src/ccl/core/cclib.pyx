@@ -27,13 +27,9 @@ def _same_library(a, b):
 def _digest(path, ino, mtime_ns):
     """SHA-256 of a file, once per file version: with CCL_LIB_PATH naming a copy, every CclLib()
     checks it, and hashing 64 MB each time would make the cheap handle expensive."""
-    import hashlib
+    from ccl._files import sha256_file
 
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(functools.partial(f.read, 1 << 20), b""):
-            h.update(block)
-    return h.digest()
+    return sha256_file(path)
 
 
 def _base_version(v):
