@@ -1,0 +1,40 @@
+# Included by src/ccl/_hd.pyx. The HD engine's exceptions and the one map from a C status
+# (native/hd/hd.h HD_ERR_*) to a Python exception. Messages never carry key material or words.
+
+class VerificationError(RuntimeError):
+    """The engine and libccl derived different addresses for the same mnemonic and path."""
+
+
+class MnemonicError(ValueError):
+    """A mnemonic was rejected, and why: ``reason`` is ``"unknown_word"`` (``position`` is the
+    1-based position of the first word outside the BIP-39 English list), ``"word_count"``
+    (``word_count`` words, not one of WORD_COUNTS) or ``"checksum"``. The message never contains
+    a word: a wrong word is usually a typo of the right one and would reveal it."""
+
+    def __init__(self, message, reason, position=None, word_count=None):
+        super().__init__(message)
+        self.reason = reason
+        self.position = position
+        self.word_count = word_count
+
+
+cdef int _raise_for(int rc) except -1:
+    """Map a C status to an exception. Messages never carry key material or mnemonic words."""
+    if rc == HD_OK:
+        return 0
+    if rc == HD_ERR_NOMEM:
+        raise MemoryError()
+    if rc == HD_ERR_MNEMONIC or rc == HD_ERR_MNEMONIC_WORD or rc == HD_ERR_MNEMONIC_COUNT \
+            or rc == HD_ERR_MNEMONIC_CHECKSUM:
+        raise ValueError("invalid mnemonic")
+    if rc == HD_ERR_CLOSED:
+        raise ValueError("AccountKey is closed")
+    if rc == HD_ERR_DERIVE:
+        raise ValueError("derivation produced an invalid key (probability ~2**-220)")
+    if rc == HD_ERR_INDEX:
+        raise ValueError("hardened index where a soft index is required")
+    if rc == HD_ERR_ARG:
+        raise ValueError("invalid argument")
+    if rc == HD_ERR_WORDLIST:
+        raise RuntimeError("BIP-39 wordlist not loaded")
+    raise RuntimeError(f"HD engine error {rc}")
