@@ -28,7 +28,6 @@ from cpython.mem cimport PyMem_RawMalloc, PyMem_RawFree
 from cpython.bytes cimport PyBytes_AsStringAndSize, PyBytes_FromStringAndSize
 from cpython.unicode cimport PyUnicode_DecodeASCII
 
-from ccl.includes.curve cimport curve_bench_sodium_child, curve_test_diff, curve_test_one
 from ccl.includes.hd cimport *
 from ccl.includes.rows cimport *
 from ccl.includes.sodium cimport sodium_memzero
@@ -49,6 +48,5 @@ include "hd/find.pyx"
 include "hd/governance.pyx"
 include "hd/public_key.pyx"
 include "hd/account_key.pyx"
-include "hd/hooks.pyx"
 include "hd/aio.pyx"  # ccl.aio address ranges (#20)
 include "hd/rows.pyx"  # rows formatted by the engine (#24)

@@ -9,13 +9,7 @@ cdef class AccountKey:
     manager. It is never exposed to Python: repr() shows the account index and a public-key
     fingerprint only."""
 
-    cdef hd_account *_acct
-    cdef readonly object account_index
-    #: The master-key algorithm of from_mnemonic ("icarus", "ledger", "icarus-trezor"); None
-    #: for an imported acct_xsk (which does not record it).
-    cdef readonly object derivation
-    cdef bint _has_passphrase
-    cdef bint _kept_mnemonic
+    # (C fields: _hd.pxd)
 
     def __cinit__(self):
         self._acct = hd_account_new()

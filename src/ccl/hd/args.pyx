@@ -5,7 +5,7 @@
 #: Largest soft (non-hardened) index: addresses and account indices are 0 .. MAX_INDEX.
 MAX_INDEX = 0x7FFFFFFF
 DEFAULT_CHUNK = 65536
-cdef int _MAX_THREADS = 256
+cdef int _MAX_THREADS = HD_MAX_THREADS
 cdef uint32_t _MAX_INDEX = 0x7FFFFFFF
 
 

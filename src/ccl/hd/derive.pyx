@@ -2,8 +2,11 @@
 # routine that turns its buffer of fixed-width addresses into a list of str.
 
 cdef list _derive(const uint8_t *xpub, hd_account *acct, int net, uint32_t role, int kind,
-                  uint32_t start, uint32_t count, int threads):
-    """Run the C bulk loop (GIL released) and build the list of str once."""
+                  uint32_t start, uint32_t count, int threads, int engine=2):
+    """Run the C bulk loop (GIL released) and build the list of str once: the one routine from
+    an address buffer to Python. From the account key when acct is not NULL, else from xpub.
+    ``engine`` 2 is the engine every public call uses; 1 (libsodium's public API per address)
+    is the reference ccl._hd_testing runs against it."""
     cdef long alen = hd_address_len(net, kind)
     cdef size_t total = <size_t>count * <size_t>alen
     cdef char *buf
@@ -25,11 +28,13 @@ cdef list _derive(const uint8_t *xpub, hd_account *acct, int net, uint32_t role,
     try:
         if acct != NULL:
             with nogil:
-                rc = hd_addresses_from_account(acct, net, role, kind, start, count, threads, buf)
+                rc = hd_addresses_from_account_engine(acct, net, role, kind, start, count,
+                                                      threads, buf, engine)
         else:
             memcpy(xp, xpub, 64)
             with nogil:
-                rc = hd_addresses_from_xpub(xp, net, role, kind, start, count, threads, buf)
+                rc = hd_addresses_from_xpub_engine(xp, net, role, kind, start, count, threads,
+                                                   buf, engine)
         _raise_for(rc)
         for i in range(count):
             out.append(PyUnicode_DecodeASCII(buf + <size_t>i * <size_t>alen, alen, NULL))

@@ -62,7 +62,7 @@ cdef class AccountPublicKey:
     """Account-level extended public key (m/1852'/1815'/account'): 32-byte Ed25519 key A and
     32-byte chain code. Derives every soft address of the account; holds nothing secret."""
 
-    cdef uint8_t _xpub[64]
+    # (C fields: _hd.pxd)
 
     def __init__(self, *args, **kwargs):
         raise TypeError("use AccountPublicKey.from_bech32(), .from_bytes() or "

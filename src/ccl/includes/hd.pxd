@@ -34,6 +34,7 @@ cdef extern from "hd/hd.h" nogil:
         HD_MNEMONIC_MIN_WORDS
         HD_MNEMONIC_MAX_WORDS
         HD_KIND_ENTERPRISE
+        HD_MAX_THREADS
 
     ctypedef struct hd_account:
         pass
