@@ -13,6 +13,10 @@ _Kind = Literal["base", "enterprise"]
 _Role = Literal[0, 1]
 
 MAX_INDEX: int
+MAX_THREADS: int
+ROLES: dict[str, int]
+STAKE_ROLE: int
+KINDS: tuple[str, ...]
 DEFAULT_CHUNK: int
 WORD_COUNTS: tuple[int, ...]
 DERIVATIONS: dict[str, int]

@@ -69,7 +69,11 @@ mnemonic words or key bytes. The mnemonic ``str`` you pass in is yours: Python c
 
 from ccl._hd import (
     DERIVATIONS,
+    KINDS,
     MAX_INDEX,
+    MAX_THREADS,
+    ROLES,
+    STAKE_ROLE,
     WORD_COUNTS,
     AccountKey,
     AccountPublicKey,
@@ -87,6 +91,10 @@ __all__ = [
     "MnemonicError",
     "VerificationError",
     "MAX_INDEX",
+    "MAX_THREADS",
+    "ROLES",
+    "STAKE_ROLE",
+    "KINDS",
     "WORD_COUNTS",
     "DERIVATIONS",
     "address_credentials",

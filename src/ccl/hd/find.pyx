@@ -30,7 +30,7 @@ def _find(derive, stake_address, addresses, roles, start, limit, threads, chunk)
         net = 0 if net_id == 1 else 2
         if t == 14 and len(data) == 29:
             if a == stake_address(net):
-                found[a] = (2, 0)
+                found[a] = (STAKE_ROLE, 0)
             continue
         if t == 0 and len(data) == 57:
             kind = "base"

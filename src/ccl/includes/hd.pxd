@@ -35,6 +35,11 @@ cdef extern from "hd/hd.h" nogil:
         HD_MNEMONIC_MAX_WORDS
         HD_KIND_ENTERPRISE
         HD_MAX_THREADS
+        HD_ROLE_EXTERNAL
+        HD_ROLE_INTERNAL
+        HD_ROLE_STAKE
+    # 0x80000000u: a uint32 (as an enum it would convert to Python as a negative int).
+    const uint32_t HD_HARDENED
 
     ctypedef struct hd_account:
         pass
