@@ -1,11 +1,17 @@
 # Included by src/ccl/_hd.pyx. The HD engine's exceptions and the one map from a C status
 # (native/hd/hd.h HD_ERR_*) to a Python exception. Messages never carry key material or words.
 
-class VerificationError(RuntimeError):
+class HdError(Exception):
+    """Base class of the errors ccl.hd raises about your inputs and checks (MnemonicError,
+    VerificationError), so that a caller can catch the library's errors and nothing else. Each
+    also derives from the builtin it always was (ValueError, RuntimeError)."""
+
+
+class VerificationError(HdError, RuntimeError):
     """The engine and libccl derived different addresses for the same mnemonic and path."""
 
 
-class MnemonicError(ValueError):
+class MnemonicError(HdError, ValueError):
     """A mnemonic was rejected, and why: ``reason`` is ``"unknown_word"`` (``position`` is the
     1-based position of the first word outside the BIP-39 English list), ``"word_count"``
     (``word_count`` words, not one of WORD_COUNTS) or ``"checksum"``. The message never contains
@@ -24,9 +30,8 @@ cdef int _raise_for(int rc) except -1:
         return 0
     if rc == HD_ERR_NOMEM:
         raise MemoryError()
-    if rc == HD_ERR_MNEMONIC or rc == HD_ERR_MNEMONIC_WORD or rc == HD_ERR_MNEMONIC_COUNT \
-            or rc == HD_ERR_MNEMONIC_CHECKSUM:
-        raise ValueError("invalid mnemonic")
+    if rc == HD_ERR_MNEMONIC_WORD or rc == HD_ERR_MNEMONIC_COUNT or rc == HD_ERR_MNEMONIC_CHECKSUM:
+        raise MnemonicError("invalid mnemonic", "unknown")
     if rc == HD_ERR_CLOSED:
         raise ValueError("AccountKey is closed")
     if rc == HD_ERR_DERIVE:
