@@ -84,8 +84,8 @@ cdef class AccountKey:
                                                      <const uint8_t *>pp, <size_t>plen, acct,
                                                      keep)
         if rc == HD_ERR_MNEMONIC_WORD or rc == HD_ERR_MNEMONIC_COUNT \
-                or rc == HD_ERR_MNEMONIC_CHECKSUM or rc == HD_ERR_MNEMONIC:
-            _raise_mnemonic(rc, m, mlen)
+                or rc == HD_ERR_MNEMONIC_CHECKSUM:
+            _raise_mnemonic(m, mlen)
         _raise_for(rc)
         key.account_index = idx
         key._has_passphrase = plen > 0
@@ -181,7 +181,7 @@ cdef class AccountKey:
         return _stake_address(xp, net)
 
     def find(self, address, *, roles=(0, 1), start=0, limit=10000, threads=None):
-        """Like AccountPublicKey.find, through the private key (about twice as fast)."""
+        """Like AccountPublicKey.find (same speed: engine 2 derives through the public key)."""
         return self.find_many([address], roles=roles, start=start, limit=limit,
                               threads=threads).get(address)
 
@@ -192,7 +192,7 @@ cdef class AccountKey:
 
         def derive(net, role, kind, s, n):
             return _derive(NULL, self._acct, net, role, _kind(kind), s, n, nthreads)
-        return _find(derive, self.stake_address, addresses, roles, start, limit, threads, chunk)
+        return _find(derive, self.stake_address, addresses, roles, start, limit, chunk)
 
     def drep_key(self):
         """CIP-105 DRep key; see AccountPublicKey.drep_key."""
@@ -210,8 +210,9 @@ cdef class AccountKey:
                   verify=None):
         """Addresses m/.../role/start .. start+count-1 (list of bech32 str, index order).
 
-        Same result as public_key().addresses(...), computed through the private scalar
-        (kL_i = kL_role + 8*ZL: one base-point multiplication per address, no point addition).
+        Same result, at the same speed, as public_key().addresses(...): the role key
+        A_role = [kL_role]B is computed once from the private scalar, then every address by the
+        public formula A_role + [8*ZL]B (engine 2; the role scalar never enters the loop).
 
         verify=lib (a ccl.CclLib) re-derives the first, the last and a few random indices
         through libccl and raises VerificationError on any difference. It needs a key made with

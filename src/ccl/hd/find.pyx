@@ -1,6 +1,6 @@
 # Included by src/ccl/_hd.pyx. The reverse lookup behind AccountKey/AccountPublicKey.find_many.
 
-def _find(derive, stake_address, addresses, roles, start, limit, threads, chunk):
+def _find(derive, stake_address, addresses, roles, start, limit, chunk):
     """Reverse lookup shared by AccountKey and AccountPublicKey.find_many: derive(net, role,
     kind, start, count) gives engine addresses. Returns {address: (role, index)} for the found
     ones; scans each role from start for limit indices, stopping once every address is found."""

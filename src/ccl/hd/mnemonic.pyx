@@ -40,9 +40,10 @@ def normalize_mnemonic(mnemonic):
     return value
 
 
-cdef _raise_mnemonic(int rc, const char *m, Py_ssize_t mlen):
+cdef _raise_mnemonic(const char *m, Py_ssize_t mlen):
     """Raise MnemonicError for a rejected mnemonic, asking the parser where it failed."""
     cdef size_t pos = 0, count = 0
+    cdef int rc
     with nogil:
         rc = hd_bip39_check(m, <size_t>mlen, &pos, &count)
     if rc == HD_ERR_MNEMONIC_WORD:

@@ -201,7 +201,7 @@ cdef class AccountPublicKey:
         def derive(net, role, kind, s, n):
             cdef const uint8_t *p = <const uint8_t *>(<bytes>xpub)
             return _derive(p, NULL, net, role, _kind(kind), s, n, nthreads)
-        return _find(derive, self.stake_address, addresses, roles, start, limit, threads, chunk)
+        return _find(derive, self.stake_address, addresses, roles, start, limit, chunk)
 
     def drep_key(self):
         """CIP-105 DRep key (m/.../3/0): dict like libccl's gov.drep_key_from_mnemonic."""

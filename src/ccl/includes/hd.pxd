@@ -7,7 +7,6 @@ cdef extern from "hd/hd.h" nogil:
     enum:
         HD_OK
         HD_ERR_NOMEM
-        HD_ERR_MNEMONIC
         HD_ERR_WORDLIST
         HD_ERR_INDEX
         HD_ERR_DERIVE
