@@ -120,12 +120,10 @@ cdef class AccountKey:
                 rc = hd_account_from_xprv(out._acct, data)
         finally:
             sodium_memzero(data, sizeof(data))
-        if rc == HD_ERR_DERIVE:
-            raise ValueError("invalid acct_xsk: kL is not a multiple of 8 (not a BIP32-Ed25519 "
-                             "key)")
-        if rc == HD_ERR_POINT:
-            raise ValueError("invalid acct_xsk: its public key is not a valid curve point")
-        _raise_for(rc)
+        _raise_key_error(rc, "acct_xsk", {
+            HD_ERR_DERIVE: "kL is not a multiple of 8 (not a BIP32-Ed25519 key)",
+            HD_ERR_POINT: "its public key is not a valid curve point",
+        })
         out.account_index = account_index
         out._has_passphrase = False
         out._kept_mnemonic = False

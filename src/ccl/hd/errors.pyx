@@ -43,3 +43,12 @@ cdef int _raise_for(int rc) except -1:
     if rc == HD_ERR_WORDLIST:
         raise RuntimeError("BIP-39 wordlist not loaded")
     raise RuntimeError(f"HD engine error {rc}")
+
+
+cdef int _raise_key_error(int rc, str what, dict reasons) except -1:
+    """ValueError("invalid <what>: <reason>") for a status that ``reasons`` explains for this
+    kind of key (acct_xvk, acct_xsk), else the generic mapping of _raise_for."""
+    reason = reasons.get(rc)
+    if reason is not None:
+        raise ValueError(f"invalid {what}: {reason}")
+    return _raise_for(rc)

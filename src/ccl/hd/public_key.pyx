@@ -87,22 +87,16 @@ cdef class AccountPublicKey:
         rc = hd_xvk_parse(p, <size_t>n, xp)
         if rc == HD_OK:
             return AccountPublicKey._new(xp)
-        if rc == HD_ERR_BECH32_CHECKSUM:
-            raise ValueError("invalid acct_xvk: bad bech32 checksum")
-        if rc == HD_ERR_BECH32_CHAR:
-            raise ValueError("invalid acct_xvk: character outside the bech32 alphabet or mixed "
-                             "case")
-        if rc == HD_ERR_BECH32_FORMAT:
-            raise ValueError("invalid acct_xvk: malformed bech32 string")
         if rc == HD_ERR_HRP:
             hrp = text[:text.rfind("1")].lower()
             raise ValueError(f"invalid acct_xvk: expected HRP 'acct_xvk', got {hrp!r}")
-        if rc == HD_ERR_LENGTH:
-            raise ValueError("invalid acct_xvk: payload must be 64 bytes (public key || chain "
-                             "code)")
-        if rc == HD_ERR_POINT:
-            raise ValueError("invalid acct_xvk: public key is not a valid Ed25519 point")
-        _raise_for(rc)
+        _raise_key_error(rc, "acct_xvk", {
+            HD_ERR_BECH32_CHECKSUM: "bad bech32 checksum",
+            HD_ERR_BECH32_CHAR: "character outside the bech32 alphabet or mixed case",
+            HD_ERR_BECH32_FORMAT: "malformed bech32 string",
+            HD_ERR_LENGTH: "payload must be 64 bytes (public key || chain code)",
+            HD_ERR_POINT: "public key is not a valid Ed25519 point",
+        })
 
     @classmethod
     def from_bytes(cls, data):
