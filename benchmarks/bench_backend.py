@@ -288,6 +288,65 @@ def ratio(value, better, desc, target=None):
     }
 
 
+# key, numerator run, denominator run, field, better, description, the target
+SERVICE_RATIOS = [
+    (
+        "service_aio_over_sync",
+        "aio",
+        "sync",
+        "req_s",
+        "higher",
+        "service req/s, aio / sync",
+        ">= 1.8",
+    ),
+    (
+        "service_aio_over_thread",
+        "aio",
+        "thread",
+        "req_s",
+        "higher",
+        "service req/s, aio / to_thread",
+        ">= 1.3",
+    ),
+    (
+        "service_p99_aio_over_thread",
+        "aio",
+        "thread",
+        "p99_ms",
+        "lower",
+        "service p99, aio / to_thread",
+        "<= 0.5",
+    ),
+    (
+        "service_fast_aio_over_thread",
+        "aio_fast",
+        "thread_fast",
+        "req_s",
+        "higher",
+        "service req/s without the 1% from_mnemonic, aio / to_thread",
+        None,
+    ),
+    (
+        "service_fast_p99_aio_over_thread",
+        "aio_fast",
+        "thread_fast",
+        "p99_ms",
+        "lower",
+        "service p99 without the 1% from_mnemonic, aio / to_thread",
+        None,
+    ),
+    (
+        "service_aio_over_ceiling",
+        "aio",
+        "aio_health",
+        "req_s",
+        "higher",
+        "service req/s on the mix / GET /health (no ccl call: uvicorn + Starlette alone)",
+        None,
+    ),
+]
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--quick", action="store_true")
@@ -352,38 +411,9 @@ def main():
             lg["sync_p99_ms"] / max(lg["aio_p99_ms"], 1e-3), "higher", "ticker p99 lag, sync / aio"
         ),
     }
-    if all("req_s" in s.get(v, {}) for v in ("sync", "thread", "aio")):
-        r["service_aio_over_sync"] = ratio(
-            s["aio"]["req_s"] / s["sync"]["req_s"], "higher", "service req/s, aio / sync", ">= 1.8"
-        )
-        r["service_aio_over_thread"] = ratio(
-            s["aio"]["req_s"] / s["thread"]["req_s"],
-            "higher",
-            "service req/s, aio / to_thread",
-            ">= 1.3",
-        )
-        r["service_p99_aio_over_thread"] = ratio(
-            s["aio"]["p99_ms"] / max(s["thread"]["p99_ms"], 1e-3),
-            "lower",
-            "service p99, aio / to_thread",
-            "<= 0.5",
-        )
-    if all("req_s" in s.get(v, {}) for v in ("thread_fast", "aio_fast", "aio_health")):
-        r["service_fast_aio_over_thread"] = ratio(
-            s["aio_fast"]["req_s"] / s["thread_fast"]["req_s"],
-            "higher",
-            "service req/s without the 1% from_mnemonic, aio / to_thread",
-        )
-        r["service_fast_p99_aio_over_thread"] = ratio(
-            s["aio_fast"]["p99_ms"] / max(s["thread_fast"]["p99_ms"], 1e-3),
-            "lower",
-            "service p99 without the 1% from_mnemonic, aio / to_thread",
-        )
-        r["service_aio_over_ceiling"] = ratio(
-            s["aio"]["req_s"] / s["aio_health"]["req_s"],
-            "higher",
-            "service req/s on the mix / GET /health (no ccl call: uvicorn + Starlette alone)",
-        )
+    for key, num, den, field, better, desc, target in SERVICE_RATIOS:
+        if "req_s" in s.get(num, {}) and "req_s" in s.get(den, {}):
+            r[key] = ratio(s[num][field] / max(s[den][field], 1e-3), better, desc, target)
     data["ratios"] = r
     data["note"] = "ratios only; not gated yet (spread unknown on a loaded machine)"
     print(json.dumps(data, indent=1))

@@ -48,7 +48,7 @@ cdef class _AioChannel:
     (one GIL release for all of them). Used only from its loop's thread."""
     cdef ccl_aio *q
     cdef readonly object loop
-    cdef dict pending             # tag (the future's address) -> [future, kind, secret, job address]
+    cdef dict pending             # tag (address of the future) -> [future, kind, secret, job]
     cdef ccl_aio_job **batch      # made this iteration, not yet submitted
     cdef Py_ssize_t nbatch, capbatch
     cdef bint flush_scheduled, closing
