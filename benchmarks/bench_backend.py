@@ -219,7 +219,7 @@ end
 """
 
 
-def service(duration, connections):
+def service(duration, connections, build_cpu):
     """The service under wrk: the three variants on the issue's mix; then, to show what bounds
     them, aio and to_thread on the same mix without its 1% from_mnemonic ("fast": 90 ms of CPU
     each, ~1.4 of 2 cores at ~1,500 req/s, the same work in both variants) and the service with
@@ -275,6 +275,20 @@ def service(duration, connections):
             d["req_s"] = d["requests"] / d["seconds"]
         out[variant if mix == "mixed" else f"{variant}_{mix}"] = d
     shutil.rmtree(tmp, ignore_errors=True)
+    # An upper bound on any variant's req/s for the mix on this machine: CPU per request is at
+    # least 1% of a from_mnemonic + 9% of a build + the HTTP stack's cost (GET /health's
+    # loop time per request), spread over every core; the 90% small calls are left out.
+    c0 = time.process_time()
+    for i in range(3):
+        lib.account.from_mnemonic(MNEMONIC_24, 1, 0, 100 + i)
+    derive_cpu = (time.process_time() - c0) / 3
+    if "req_s" in out.get("aio_health", {}):
+        per_request = 0.01 * derive_cpu + 0.09 * build_cpu + 1 / out["aio_health"]["req_s"]
+        out["mix_cpu_ceiling_req_s"] = {
+            "req_s": ccl.aio.default_workers() / per_request,
+            "derive_cpu_ms": derive_cpu * 1e3,
+            "cpu_us_per_request": per_request * 1e6,
+        }
     return out
 
 
@@ -336,6 +350,15 @@ SERVICE_RATIOS = [
         None,
     ),
     (
+        "service_ceiling_over_thread",
+        "mix_cpu_ceiling_req_s",
+        "thread",
+        "req_s",
+        "higher",
+        "the mix's CPU ceiling (any variant) / to_thread's req/s: the most aio/to_thread can be",
+        None,
+    ),
+    (
         "service_aio_over_ceiling",
         "aio",
         "aio_health",
@@ -360,7 +383,7 @@ def main():
     data["overhead"] = o = overhead(seconds)
     data["quicktx"] = q = quicktx(400 if args.quick else 1000, 3 if args.quick else 5)
     data["lag"] = lg = lag(32)
-    data["service"] = s = service(duration, args.connections)
+    data["service"] = s = service(duration, args.connections, q["sync_cpu_us_per_build"] / 1e6)
     data["load_after"] = os.getloadavg()
     r = {
         "await_over_sync": ratio(
