@@ -12,6 +12,7 @@ import gc
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 from support.data import (
@@ -410,6 +411,33 @@ def test_backpressure_waits_beyond_max_in_flight():
     lib = ccl.CclLib()
     assert rs == [lib.crypto.blake2b_256(f"{i:04x}") for i in range(200)]
     assert 1 <= peak <= 3, peak
+
+
+def test_a_long_burst_is_handed_over_before_the_workers_run_dry():
+    """Requests of one iteration go out together, but a burst past AIO_REFILL (64) whose
+    workers have run dry is handed over mid-iteration: the loop's own work per request
+    (here 1 ms, for quicktx.build ~25 us) must not leave the workers idle until its end."""
+
+    async def main():
+        alib = aio.AsyncCclLib(workers=2, offload="all")
+        await alib.crypto.blake2b_256("00")  # the channel and its workers exist
+        ch = alib._router.channel()
+        before = ch.submits
+
+        async def one(i):
+            time.sleep(0.001)  # the loop thread's share of a request (blocks the loop)
+            return await alib.crypto.blake2b_256(f"{i:04x}")
+
+        rs = await asyncio.gather(*(one(i) for i in range(256)))
+        n = ch.submits - before
+        await alib.aclose()
+        return rs, n
+
+    rs, n = run(main)
+    lib = ccl.CclLib()
+    assert rs == [lib.crypto.blake2b_256(f"{i:04x}") for i in range(256)]
+    # 2 early hand-offs, at most one per 64 further requests, the iteration's flush
+    assert 4 <= n <= 2 + 256 // 64 + 1, n
 
 
 def test_a_refused_request_is_built_once_then_waits_before_building():

@@ -13,6 +13,7 @@ from libc.stdlib cimport realloc
 
 cdef enum:
     AIO_ENTRIES = 64        # room in the offload table; checked against CCL_E_COUNT at import
+    AIO_REFILL = 64         # a burst this long is handed over once the workers' backlog runs low
 
 # Entries that leave the loop thread by default: each costs far more than a hand-off (a native
 # queue push plus one eventfd wake-up for the batch, ~10-30 us on this machine; see
@@ -196,6 +197,12 @@ cdef class _AioChannel:
             # (1,000 quicktx.build requests are ~70 ms of Python on the loop thread): that
             # bubble held concurrent builds at 1.0-1.4x a sync loop on 2 cores. Once the
             # workers are busy, the rest of the iteration's requests go in one batch.
+            now = True
+        elif self.nbatch >= AIO_REFILL and ccl_aio_backlog(self.q) < <size_t>self.nworkers:
+            # A long burst (hundreds of quicktx.build awaits, ~25 us of loop time each): the
+            # workers finished what they had while the loop prepared the rest; hand it over
+            # now rather than at the end of the iteration. Bursts up to AIO_REFILL stay one
+            # batch.
             now = True
         elif not self.flush_scheduled:
             self.flush_scheduled = True
