@@ -19,14 +19,8 @@ import os
 import sys
 
 from ccl.hd import MAX_INDEX, MAX_THREADS, ROLES, STAKE_ROLE  # noqa: F401 (the one home)
-from ccl.network import Network
+from ccl.network import BY_NAME as NETWORKS
 
-NETWORKS = {
-    "mainnet": Network.MAINNET,
-    "testnet": Network.TESTNET,
-    "preprod": Network.PREPROD,
-    "preview": Network.PREVIEW,
-}
 NETWORK_NAMES = {int(v): k for k, v in NETWORKS.items()}
 #: Largest secret input (mnemonic, passphrase, key file or stdin): a larger one is an error,
 #: never cut (a cut passphrase would silently be another wallet).
