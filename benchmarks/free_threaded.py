@@ -75,6 +75,12 @@ def _hd_1addr_distinct_index(lib, key, a):
     return key.addresses(a.network, a.i, 1, threads=1)
 
 
+def _hd_1addr_account_key(lib, key, a):
+    # the private AccountKey (key is one here, see ACCOUNT_KEY_CALLS): its role key is derived
+    # from the shared key's secret on every call (hd_account_role_xprv)
+    return key.addresses(a.network, 0, 1, threads=1)
+
+
 def _attr_lib_crypto(lib, key, a):
     return lib.crypto
 
@@ -111,24 +117,49 @@ TABLE = {
     "quicktx_build": _quicktx_build,
     "hd_1addr": _hd_1addr,
     "hd_1addr_distinct_index": _hd_1addr_distinct_index,
+    "hd_1addr_account_key": _hd_1addr_account_key,
     # diagnosis: the cost of reaching a namespace of the shared handle (no native call)
     "attr_lib_crypto": _attr_lib_crypto,
 }
 
 
+#: calls whose ``key`` is the shared private AccountKey rather than its AccountPublicKey
+ACCOUNT_KEY_CALLS = {"hd_1addr_account_key"}
+
+
 def shared():
-    """The objects every thread shares: one CclLib and one key (warmed up: isolate creation)."""
+    """The objects every thread shares: one CclLib, one AccountPublicKey and the AccountKey it
+    came from (warmed up: isolate creation)."""
     import _common as C
 
     import ccl
     from ccl.hd import AccountKey
 
     lib = ccl.CclLib()
-    key = AccountKey.from_mnemonic(C.MNEMONIC).public_key()
+    account = AccountKey.from_mnemonic(C.MNEMONIC)
+    key = account.public_key()
     a = _Inputs(0)
-    for fn in TABLE.values():
-        fn(lib, key, a)
-    return lib, key
+    for name, fn in TABLE.items():
+        fn(lib, account if name in ACCOUNT_KEY_CALLS else key, a)
+    return lib, key, account
+
+
+def _loop(fn, lib, key, k, stop, start, counts, cpu):
+    """One thread of ``rate``: a top-level function whose arguments are all locals. Why not a
+    closure: on 3.13t every read of a closure variable (LOAD_DEREF) locks that variable's cell, and
+    the cells of a closure that two threads run are shared — the harness's own loop locked three
+    shared mutexes around every call it measured (``fn``, ``lib``, ``key``)."""
+    a = _Inputs(k)
+    fn(lib, key, a)
+    start.wait()
+    c0 = time.thread_time()
+    n = 0
+    while not stop.is_set():
+        for _ in range(16):
+            fn(lib, key, a)
+        n += 16
+    cpu[k] = time.thread_time() - c0
+    counts[k] = n
 
 
 def rate(fn, threads, seconds, lib=None, key=None):
@@ -144,21 +175,10 @@ def rate(fn, threads, seconds, lib=None, key=None):
     counts = [0] * threads
     cpu = [0.0] * threads
     start = threading.Barrier(threads + 1)
-
-    def loop(k):
-        a = _Inputs(k)
-        fn(lib, key, a)
-        start.wait()
-        c0 = time.thread_time()
-        n = 0
-        while not stop.is_set():
-            for _ in range(16):
-                fn(lib, key, a)
-            n += 16
-        cpu[k] = time.thread_time() - c0
-        counts[k] = n
-
-    ts = [threading.Thread(target=loop, args=(k,)) for k in range(threads)]
+    ts = [
+        threading.Thread(target=_loop, args=(fn, lib, key, k, stop, start, counts, cpu))
+        for k in range(threads)
+    ]
     for t in ts:
         t.start()
     start.wait()
@@ -174,13 +194,14 @@ def rate(fn, threads, seconds, lib=None, key=None):
 
 def measure(rounds, seconds):
     table = TABLE
-    lib, key = shared()
+    lib, key, account = shared()
     r1 = {k: [] for k in table}
     r2 = {k: [] for k in table}
     for _ in range(rounds):
         for name, fn in table.items():
-            r1[name].append(rate(fn, 1, seconds, lib, key))
-            r2[name].append(rate(fn, 2, seconds, lib, key))
+            k = account if name in ACCOUNT_KEY_CALLS else key
+            r1[name].append(rate(fn, 1, seconds, lib, k))
+            r2[name].append(rate(fn, 2, seconds, lib, k))
     gil = sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True
     out = {
         "python": sys.version.split()[0] + ("" if gil else "t"),
