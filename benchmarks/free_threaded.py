@@ -245,11 +245,17 @@ def native(rounds, seconds):
              f"-Wl,-rpath,{libdir}", "-o", exe],
             check=True,
         )  # fmt: skip
-        fix = C.write_fixture_dir(os.path.join(tmp, "fix"))
+        inputs = [C.BLAKE_HEX, C.EXPECTED_FIRST_ADDRESS, C.TX_CBOR, C.TXPLAN_YAML,
+                  json.dumps(C.UTXOS), json.dumps(C.PROTOCOL_PARAMS)]  # fmt: skip
         cp = subprocess.run(
-            [exe, fix, str(rounds), str(seconds)], capture_output=True, text=True, check=True
+            [exe, str(rounds), str(seconds), *inputs], capture_output=True, text=True, check=True
         )
     return json.loads(cp.stdout)
+
+
+def _ratio(value, better, desc):
+    """One ratio in the harness's external-group format: context, never gated."""
+    return {"value": value, "better": better, "gate": False, "needs": None, "desc": desc}
 
 
 def main():
@@ -290,26 +296,18 @@ def main():
         runs[res["python"]] = res
         tag = "ft" if not res["gil_enabled"] else "gil"
         for name, v in res["calls"].items():
-            ratios[f"{tag}_{name}_t2_over_t1"] = {
-                "value": v["t2_over_t1"],
-                "better": "higher",
-                "gate": False,
-                "needs": None,
-                "desc": f"{res['python']}: {name}, 2 Python threads / 1 (control beside it)",
-            }
+            ratios[f"{tag}_{name}_t2_over_t1"] = _ratio(
+                v["t2_over_t1"], "higher",
+                f"{res['python']}: {name}, 2 Python threads / 1 (control beside it)",
+            )  # fmt: skip
     ft = next((r for r in runs.values() if r.get("gil_enabled") is False), None)
     gil = next((r for r in runs.values() if r.get("gil_enabled") is True), None)
     if ft and gil:
-        for name in ft["calls"]:
-            ratios[f"ft_over_gil_{name}_1t"] = {
-                "value": round(
-                    ft["calls"][name]["us_per_call_1t"] / gil["calls"][name]["us_per_call_1t"], 3
-                ),
-                "better": "lower",
-                "gate": False,
-                "needs": None,
-                "desc": f"{name}: single-thread cost on 3.13t / on the GIL build",
-            }
+        for name, v in ft["calls"].items():
+            ratios[f"ft_over_gil_{name}_1t"] = _ratio(
+                round(v["us_per_call_1t"] / gil["calls"][name]["us_per_call_1t"], 3), "lower",
+                f"{name}: single-thread cost on 3.13t / on the GIL build",
+            )  # fmt: skip
     if pys:
         try:
             runs["native"] = nat = native(a.rounds, a.seconds)
@@ -317,13 +315,10 @@ def main():
             runs["native"] = {"error": str(e)[-2000:]}
         else:
             for name, v in nat["calls"].items():
-                ratios[f"native_{name}_t2_over_t1"] = {
-                    "value": v["t2_over_t1"],
-                    "better": "higher",
-                    "gate": False,
-                    "needs": None,
-                    "desc": f"C loop through ccl's runtime, no Python: {name}, 2 OS threads / 1",
-                }
+                ratios[f"native_{name}_t2_over_t1"] = _ratio(
+                    v["t2_over_t1"], "higher",
+                    f"C loop through ccl's runtime, no Python: {name}, 2 OS threads / 1",
+                )  # fmt: skip
     note = "no cached 3.13t: run scripts/freethreaded.sh first" if not pys else ""
     print(json.dumps({"runs": runs, "ratios": ratios, "uptime": os.getloadavg(), "note": note}))
 
