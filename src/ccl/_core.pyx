@@ -22,10 +22,13 @@ from cpython.exc cimport PyErr_CheckSignals
 from cpython.object cimport PyTypeObject
 from cpython.ref cimport Py_INCREF, PyObject
 from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.limits cimport INT_MAX, INT_MIN
 from libc.stdlib cimport calloc, free
 from libc.string cimport memset
 
 from ccl._args cimport is_int, network_ordinal, soft_index, thread_count, utf8_view
+cimport ccl.includes.libccl as libccl
+from ccl.includes.hd cimport HD_HARDENED
 from ccl.includes.libccl cimport CCL_SUCCESS
 from ccl.includes.pyapi cimport PyDescr_NewGetSet, PyGetSetDef
 from ccl.includes.runtime cimport *

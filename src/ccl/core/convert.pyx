@@ -155,7 +155,7 @@ cdef inline const char *_cstr(object value, str name) except NULL:
 cdef int _cint(object value, str name) except? -1:
     if not is_int(value):
         raise TypeError(f"{name} must be int, not {type(value).__name__}")
-    if not -0x80000000 <= value < 0x80000000:
+    if not INT_MIN <= value <= INT_MAX:
         raise ValueError(f"{name} is out of range for a C int: {value!r}")
     return value
 

@@ -44,10 +44,10 @@ cdef class Wallet(_Namespace):
         """Yields ``get_address`` for ``start, start+1, ...`` (``count`` items, or up to 2**31-1),
         computing ``chunk`` at a time so memory stays bounded whatever the range."""
         soft_index(start, "start")
-        stop = 0x80000000 if count is None else start + count
+        stop = HD_HARDENED if count is None else start + count
         if count is not None:
             soft_index(count, "count")
-            if stop > 0x80000000:
+            if stop > HD_HARDENED:
                 raise ValueError("start + count exceeds 2**31 (hardened indices)")
         self._addr_req(mnemonic, network)  # validate now, not at the first next()
         return _iter_batches(functools.partial(self.get_addresses, mnemonic, network),
