@@ -23,9 +23,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from main_job import MNEMONIC, engine_seconds  # noqa: E402
+from main_job import MNEMONIC, engine_seconds
 
-from ccl.hd import AccountKey  # noqa: E402
+from ccl.hd import AccountKey
 
 
 def child(cmd):
