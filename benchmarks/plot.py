@@ -35,7 +35,7 @@ def main_job_panel(ax, run, own):
     for i, (f, v) in enumerate(zip(fmts, vals)):
         t = MAIN_JOB_TARGETS[f]
         ax.hlines(t, i - 0.4, i + 0.4, colors="#333333", linestyles="dashed")
-        ax.text(i, v, f"{v:.2f}×", ha="center", va="bottom", fontsize=9)
+        ax.text(i, max(v, t) + 0.01, f"{v:.2f}×", ha="center", va="bottom", fontsize=9)
     ax.set_xticks(range(len(fmts)))
     ax.set_xticklabels([f"--format {f}" for f in fmts], rotation=30, ha="right", fontsize=8)
     ax.set_ylim(0, max([*vals, 1.3]) * 1.15)
