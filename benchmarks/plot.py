@@ -44,7 +44,9 @@ def main_job_panel(ax, run, own):
     note = f"ccl.dask frame path: {frame:.2f}× the engine's rate (target ≥ 0.8)" if frame else ""
     if not own:
         load = (run.get("machine") or {}).get("loadavg_start")
-        when = f"run of {run.get('date')}" + (f", load {load[0]:.1f}" if load else "")
+        when = run.get("note") or f"run of {run.get('date')}" + (
+            f", load {load[0]:.1f}" if load else ""
+        )
         note = f"{note}\n{when}" if note else when
     if note:
         ax.text(0.02, 0.97, note, transform=ax.transAxes, va="top", fontsize=8)
