@@ -106,6 +106,13 @@ def freethreaded(session):
 
 
 @nox.session(python=False)
+def sanitize_freethreaded(session):
+    """The ASan + UBSan build on the cached 3.13t: the 8-thread stress test, the thread tests and
+    the leak workload with the GIL off (after ``freethreaded``; ~5 min, the build included)."""
+    _script(session, "sanitize", "--freethreaded")
+
+
+@nox.session(python=False)
 def docs(session):
     """The Sphinx site (-W, nitpicky), its internal links, API coverage, every example."""
     _script(session, "docs")

@@ -149,12 +149,17 @@ def _sodium_flags():
     }
 
 
+#: C files of native/hd that ccl._hd leaves out: the curve layer's tests (ccl._hd_testing's).
+HD_TEST_SOURCES = ["native/hd/curve/curve_test.c"]
+
+
 def _hd_sources():
-    """The HD engine's C sources: every native/hd/**/*.c except the fuzz harnesses (fuzz_*.c)."""
+    """The HD engine's C sources: every native/hd/**/*.c except the fuzz harnesses (fuzz_*.c) and
+    the tests of HD_TEST_SOURCES."""
     found = sorted(
         str(p.relative_to(HERE)) for p in (NATIVE / "hd").rglob("*.c") if "fuzz_" not in p.name
     )
-    return ["src/ccl/_hd.pyx"] + found
+    return ["src/ccl/_hd.pyx"] + [f for f in found if f not in HD_TEST_SOURCES]
 
 
 def _dependencies():
@@ -179,7 +184,7 @@ def _extensions():
     _bundle_libccl()
     sodium = _sodium_flags()
     common_c = ["-O2", "-fvisibility=hidden", "-Wall", "-Wno-unused-function"]
-    sanitize = os.environ.get("CCL_SANITIZE")  # e.g. "address,undefined" (see README)
+    sanitize = os.environ.get("CCL_SANITIZE")  # e.g. "address,undefined" (docs/SANITIZERS.md)
     extra_link = []
     if sanitize:
         common_c += [f"-fsanitize={sanitize}", "-fno-omit-frame-pointer", "-O1", "-g"]
@@ -201,19 +206,29 @@ def _extensions():
         extra_compile_args=common_c,
         extra_link_args=extra_link,
     )
-    hd = Extension(
-        "ccl._hd",
-        sources=_hd_sources(),
-        include_dirs=include + sodium["include_dirs"],
-        library_dirs=sodium["library_dirs"],
-        libraries=sodium["libraries"] + ["pthread"],
-        define_macros=sodium["define_macros"],
-        extra_objects=sodium["extra_objects"],
-        extra_compile_args=common_c,
-        extra_link_args=extra_link + sodium["extra_link_args"],
+
+    def with_sodium(name, sources):
+        return Extension(
+            name,
+            sources=sources,
+            include_dirs=include + sodium["include_dirs"],
+            library_dirs=sodium["library_dirs"],
+            libraries=sodium["libraries"] + ["pthread"],
+            define_macros=sodium["define_macros"],
+            extra_objects=sodium["extra_objects"],
+            extra_compile_args=common_c,
+            extra_link_args=extra_link + sodium["extra_link_args"],
+        )
+
+    hd = with_sodium("ccl._hd", _hd_sources())
+    # The HD engine's test and benchmark hooks (pyarrow's _pyarrow_cpp_tests pattern): its own
+    # copy of the curve layer for the differential tests; everything else it cimports from ccl._hd.
+    hd_testing = with_sodium(
+        "ccl._hd_testing",
+        ["src/ccl/_hd_testing.pyx", "native/hd/curve/curve.c", *HD_TEST_SOURCES],
     )
     return cythonize(
-        [core, hd],
+        [core, hd, hd_testing],
         compiler_directives={
             "language_level": "3",
             "boundscheck": False,

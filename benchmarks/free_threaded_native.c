@@ -9,12 +9,12 @@
  * (reference counting of shared objects, a lock in the binding); when it is not, libccl (or the
  * runtime) serialises by itself, and no binding change can fix it.
  *
- * Built and run by benchmarks/free_threaded.py --native (which writes the inputs):
+ * Built and run by benchmarks/free_threaded.py --native (which passes the inputs, from
+ * benchmarks/contenders/_common.py, as arguments):
  *     cc -O2 -pthread free_threaded_native.c native/ccl_runtime.c -I native -I native/include \
  *        -L <libdir> -lccl -Wl,-rpath,<libdir> -o free_threaded_native
- *     free_threaded_native FIXDIR ROUNDS SECONDS
- * FIXDIR holds address.txt blake_hex.txt tx_cbor.txt plan.yaml utxos.json pp.json
- * (benchmarks/contenders/_common.py write_fixture_dir). Prints one JSON object: per call, the
+ *     free_threaded_native ROUNDS SECONDS BLAKE_HEX ADDRESS TX_CBOR PLAN_YAML UTXOS_JSON PP_JSON
+ * Prints one JSON object: per call, the
  * median over rounds of (calls/s, 2 threads) / (calls/s, 1 thread), calls per CPU-second 2/1
  * (1.0 = sharing costs nothing per call) and the CPU share the 2 threads got.
  */
@@ -42,24 +42,6 @@ typedef struct {
     double cpu;
     int failed;
 } worker_t;
-
-static char *slurp(const char *dir, const char *name) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "free_threaded_native: cannot open %s\n", path);
-        exit(2);
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (!s || fread(s, 1, (size_t)n, f) != (size_t)n) exit(2);
-    s[n] = 0;
-    fclose(f);
-    return s;
-}
 
 static double now(clockid_t c) {
     struct timespec ts;
@@ -146,32 +128,36 @@ static double median(double *v, int n) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: free_threaded_native FIXDIR ROUNDS SECONDS\n");
+    if (argc != 9) {
+        fprintf(stderr, "usage: free_threaded_native ROUNDS SECONDS BLAKE_HEX ADDRESS TX_CBOR "
+                        "PLAN_YAML UTXOS_JSON PP_JSON\n");
         return 2;
     }
-    const char *dir = argv[1];
-    int rounds = atoi(argv[2]);
-    double seconds = atof(argv[3]);
+    int rounds = atoi(argv[1]);
+    double seconds = atof(argv[2]);
     if (rounds < 1 || rounds > 64 || seconds <= 0) return 2;
-    call_t calls[5];
+    /* name, entry, input (an argv index, 0: none); quicktx_build also takes argv[7] and [8] */
+    static const struct {
+        const char *name;
+        int entry, input;
+    } spec[] = {
+        {"control", CONTROL, 0},
+        {"blake2b_256", CCL_E_crypto_blake2b_256, 3},
+        {"address_validate", CCL_E_address_validate, 4},
+        {"tx_hash", CCL_E_tx_hash, 5},
+        {"quicktx_build", CCL_E_quicktx_build, 6},
+    };
+    call_t calls[sizeof spec / sizeof spec[0]];
     memset(calls, 0, sizeof calls);
-    calls[0].name = "control";
-    calls[0].req.entry = CONTROL;
-    calls[1].name = "blake2b_256";
-    calls[1].req.entry = CCL_E_crypto_blake2b_256;
-    calls[1].req.input = slurp(dir, "blake_hex.txt");
-    calls[2].name = "address_validate";
-    calls[2].req.entry = CCL_E_address_validate;
-    calls[2].req.input = slurp(dir, "address.txt");
-    calls[3].name = "tx_hash";
-    calls[3].req.entry = CCL_E_tx_hash;
-    calls[3].req.input = slurp(dir, "tx_cbor.txt");
-    calls[4].name = "quicktx_build";
-    calls[4].req.entry = CCL_E_quicktx_build;
-    calls[4].req.input = slurp(dir, "plan.yaml");
-    calls[4].req.utxos = slurp(dir, "utxos.json");
-    calls[4].req.params = slurp(dir, "pp.json");
+    for (size_t k = 0; k < sizeof spec / sizeof spec[0]; k++) {
+        calls[k].name = spec[k].name;
+        calls[k].req.entry = spec[k].entry;
+        calls[k].req.input = spec[k].input ? argv[spec[k].input] : NULL;
+        if (spec[k].entry == CCL_E_quicktx_build) {
+            calls[k].req.utxos = argv[7];
+            calls[k].req.params = argv[8];
+        }
+    }
     enum { NCALLS = sizeof calls / sizeof calls[0] };
     double r1[NCALLS][64][3], r2[NCALLS][64][3];
     for (int k = 0; k < NCALLS; k++) { /* warm-up: isolate creation, first-use costs */

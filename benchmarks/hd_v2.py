@@ -20,7 +20,7 @@ import os
 import statistics
 import time
 
-from ccl import _hd
+from ccl import _hd_testing as _hd
 from ccl.hd import AccountKey
 
 # BIP-39 test mnemonic (public test vector, no funds)

@@ -15,6 +15,7 @@ struct ccl_aio {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     ccl_aio_job *head, *tail;           /* queued, FIFO (under mu) */
+    size_t queued;                      /* jobs on head..tail (written under mu, read atomically) */
     ccl_aio_job *done_head, *done_tail; /* completed (under mu) */
     int closing;                        /* under mu */
     int refs;                           /* owner + workers (under mu) */
@@ -74,6 +75,7 @@ static void *worker(void *arg) {
         ccl_aio_job *j = a->head;
         a->head = j->next;
         if (a->head == NULL) a->tail = NULL;
+        __atomic_store_n(&a->queued, a->queued - 1, __ATOMIC_RELAXED);
         pthread_mutex_unlock(&a->mu);
         int expected = QUEUED;
         if (__atomic_compare_exchange_n(&j->state, &expected, RUNNING, 0, __ATOMIC_ACQ_REL,
@@ -222,12 +224,17 @@ int ccl_aio_submit(ccl_aio *a, ccl_aio_job **jobs, size_t n) {
     else
         a->head = jobs[0];
     a->tail = jobs[n - 1];
+    __atomic_store_n(&a->queued, a->queued + n, __ATOMIC_RELAXED);
     if (n == 1)
         pthread_cond_signal(&a->cv);
     else
         pthread_cond_broadcast(&a->cv);
     pthread_mutex_unlock(&a->mu);
     return 0;
+}
+
+size_t ccl_aio_backlog(const ccl_aio *a) {
+    return __atomic_load_n(&a->queued, __ATOMIC_RELAXED);
 }
 
 int ccl_aio_cancel(ccl_aio_job *j) {

@@ -83,6 +83,10 @@ void ccl_aio_job_free(ccl_aio_job *job);
    (a fork child) or is closing: the jobs are then not queued and stay the caller's. */
 int ccl_aio_submit(ccl_aio *a, ccl_aio_job **jobs, size_t n);
 
+/* Jobs queued and not yet taken by a worker: a snapshot (the owner uses it to hand a long burst
+   over before the workers run dry). */
+size_t ccl_aio_backlog(const ccl_aio *a);
+
 /* Marks a job that has not started as cancelled. Returns 1 if it will not run. */
 int ccl_aio_cancel(ccl_aio_job *job);
 

@@ -16,7 +16,7 @@ measure() { # $1 = forced engine (0: none), $2 = results.json
 import contextlib, io, json, runpy, sys
 
 forced, out = int(sys.argv[1]), sys.argv[2]
-from ccl import _hd as hooks  # the module holding the test hook _addresses_engine
+from ccl import _hd_testing as hooks  # the module holding the test hook _addresses_engine
 if forced:
     real = hooks._addresses_engine
 

@@ -24,9 +24,9 @@ step "ruff format --check" "$V/ruff" format --check -q .
 step "cython-lint" "$V/cython-lint" "${cyfiles[@]}"
 step "clang-format" "$V/clang-format" --dry-run -Werror "${cfiles[@]}"
 if [ -f scripts/stubtest_allowlist.txt ]; then
-  step "stubtest" "$V/python" -m mypy.stubtest ccl._core ccl._hd --allowlist scripts/stubtest_allowlist.txt
+  step "stubtest" "$V/python" -m mypy.stubtest ccl._core ccl._hd ccl._hd_testing --allowlist scripts/stubtest_allowlist.txt
 else
-  step "stubtest" "$V/python" -m mypy.stubtest ccl._core ccl._hd
+  step "stubtest" "$V/python" -m mypy.stubtest ccl._core ccl._hd ccl._hd_testing
 fi
 if [ "$status" -ne 0 ]; then echo "lint: FAILED (bash scripts/lint.sh --fix rewrites the fixable ones)" >&2; fi
 exit "$status"

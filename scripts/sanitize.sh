@@ -5,6 +5,14 @@
 #
 #   bash scripts/sanitize.sh                 # default test selection (below)
 #   bash scripts/sanitize.sh tests/test_hd.py -k bech32     # your own pytest arguments
+#   bash scripts/sanitize.sh --freethreaded  # the 3.13t stress run (below)
+#
+# --freethreaded (#21): the same instrumented build for the cached free-threaded CPython 3.13t
+# that scripts/freethreaded.sh builds (PYTHON defaults to it), with only the test dependencies that
+# install there, and by default only the thread tests: tests/test_freethreaded_stress.py (8 Python
+# threads x every API family x valid/invalid input x close() racing), test_concurrency.py and
+# test_reliability_threads.py, with the GIL off (-W error on the GIL-re-enabled warning). Phase 2
+# (the leak workload) runs as well.
 #
 # Environment:
 #   PYTHON            interpreter the venv is made from (default: python3)
@@ -16,6 +24,17 @@
 #   CCL_FUZZ_EXAMPLES fuzz cases for tests/test_fuzz_*.py (default here: 3000)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+FT=0
+if [ "${1:-}" = "--freethreaded" ]; then
+  FT=1
+  shift
+  CACHE=${CCL_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ccl}
+  PYTHON="${PYTHON:-$CACHE/python/3.13.5-t/bin/python3.13t}"
+  if [ ! -x "$PYTHON" ]; then
+    echo "sanitize: no free-threaded interpreter at $PYTHON (bash scripts/freethreaded.sh --build-only builds it)" >&2
+    exit 1
+  fi
+fi
 PYTHON="${PYTHON:-python3}"
 export CCL_SANITIZE="${CCL_SANITIZE:-address,undefined}"
 WORK="${SANITIZE_DIR:-$(mktemp -d /tmp/ccl-sanitize.XXXXXX)}"
@@ -48,7 +67,13 @@ say "creating the venv ($PYTHON) and building with CCL_SANITIZE=$CCL_SANITIZE"
 "$PYTHON" -m venv "$WORK/venv"
 VPY="$WORK/venv/bin/python"
 "$VPY" -m pip install -q --disable-pip-version-check "setuptools>=77" "Cython>=3.0.10" wheel
-if [ -n "${CCL_LIB_PATH:-}" ]; then
+if [ "$FT" -eq 1 ]; then
+  # the [test] extra's pycardano, dask, orjson and uvloop do not install on 3.13t: the stress
+  # test's own needs (scripts/freethreaded.sh's list), ccl built without build isolation
+  "$VPY" -m pip install -q --disable-pip-version-check --only-binary hypothesis \
+    pytest "hypothesis>=6.100" psutil "cbor2>=5.6,<6" mnemonic tqdm
+  "$VPY" -m pip install -q --disable-pip-version-check --no-build-isolation "$WORK/src"
+elif [ -n "${CCL_LIB_PATH:-}" ]; then
   # libccl given: build against it without build isolation (no 64 MB download)
   "$VPY" -m pip install -q --disable-pip-version-check --no-build-isolation "$WORK/src[test]"
 else
@@ -91,6 +116,10 @@ cd "$WORK/src"
 "$VPY" -c 'import ccl, ccl._core, ccl._hd, sys; print("sanitize: testing", ccl.__file__)'
 if [ "$#" -gt 0 ]; then
   set -- "$@"
+elif [ "$FT" -eq 1 ]; then
+  unset PYTHON_GIL
+  set -- -W "error::RuntimeWarning:sys" tests/test_freethreaded_stress.py tests/test_concurrency.py \
+    tests/test_reliability_threads.py -k "not short_lived_threads_are_detached and not rss and not 100k_short_lived and not many_daemon_batch_owners"
 else
   # Everything that runs the C code: the HD engine (test_hd), the batch engine (test_batch), the
   # argument conversions (test_inputs), every binding method (test_api), the CBOR pre-flight scan
@@ -121,7 +150,7 @@ import ccl
 ccl.configure(max_heap="2g")                                      # the options copy
 from ccl import CclLib, CclError, CclClosedError, Network
 from ccl.hd import AccountKey, AccountPublicKey
-from fixtures import MNEMONIC_12, MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, utxos_for
+from support.data import MNEMONIC_12, MNEMONIC_24, PROTOCOL_PARAMS, payment_plan, utxos_for
 
 ROUNDS = int(sys.argv[1])
 lib = CclLib()

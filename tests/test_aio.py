@@ -12,6 +12,7 @@ import gc
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 from support.data import (
@@ -410,6 +411,97 @@ def test_backpressure_waits_beyond_max_in_flight():
     lib = ccl.CclLib()
     assert rs == [lib.crypto.blake2b_256(f"{i:04x}") for i in range(200)]
     assert 1 <= peak <= 3, peak
+
+
+def test_a_long_burst_is_handed_over_before_the_workers_run_dry():
+    """Requests of one iteration go out together, but a burst past AIO_REFILL (64) whose
+    workers have run dry is handed over mid-iteration: the loop's own work per request
+    (here 1 ms, for quicktx.build ~25 us) must not leave the workers idle until its end."""
+
+    async def main():
+        alib = aio.AsyncCclLib(workers=2, offload="all")
+        await alib.crypto.blake2b_256("00")  # the channel and its workers exist
+        ch = alib._router.channel()
+        before = ch.submits
+
+        async def one(i):
+            time.sleep(0.001)  # the loop thread's share of a request (blocks the loop)
+            return await alib.crypto.blake2b_256(f"{i:04x}")
+
+        rs = await asyncio.gather(*(one(i) for i in range(256)))
+        n = ch.submits - before
+        await alib.aclose()
+        return rs, n
+
+    rs, n = run(main)
+    lib = ccl.CclLib()
+    assert rs == [lib.crypto.blake2b_256(f"{i:04x}") for i in range(256)]
+    # 2 early hand-offs, at most one per 64 further requests, the iteration's flush
+    assert 4 <= n <= 2 + 256 // 64 + 1, n
+
+
+def test_a_refused_request_is_built_once_then_waits_before_building():
+    """A full queue refuses a request once per method (AIO_FULL, nothing native made); later
+    awaits of that method find the queue full and wait for a slot reserved for them before
+    building their request, so no request is built twice and none is refused again."""
+
+    async def main():
+        alib = aio.AsyncCclLib(workers=1, max_in_flight=2, offload="all")
+        ch = alib._router.channel()
+        rs = await asyncio.gather(*(alib.crypto.blake2b_256(f"{i:04x}") for i in range(100)))
+        again = await asyncio.gather(*(alib.crypto.blake2b_256(f"{i:04x}") for i in range(100)))
+        state = (ch.refusals, ch.reserved, ch.in_flight)
+        await alib.aclose()
+        return rs, again, state
+
+    rs, again, (refusals, reserved, in_flight) = run(main)
+    lib = ccl.CclLib()
+    assert rs == again == [lib.crypto.blake2b_256(f"{i:04x}") for i in range(100)]
+    assert refusals == 1, refusals  # the third await of the first burst; never again
+    assert reserved == 0 and in_flight == 0
+
+
+@pytest.mark.parametrize("loop_kind", LOOPS)
+def test_a_waiter_cancelled_after_its_slot_was_granted_passes_the_slot_on(loop_kind):
+    """max_in_flight=1: B and C wait behind A. A's completion grants B's reserved slot in the
+    same iteration; A's awaiter then cancels B before B runs: the slot must go to C (no
+    deadlock, nothing left reserved), and a waiter cancelled before any grant just leaves."""
+
+    async def main():
+        alib = aio.AsyncCclLib(workers=1, max_in_flight=1)
+        ch = None
+        tb = None
+
+        async def a_then_cancel_b():
+            r = await alib.account.from_mnemonic(MNEMONIC_24, 1, 0, 0)
+            granted = ch.reserved
+            tb.cancel()
+            return r, granted
+
+        ta = asyncio.ensure_future(a_then_cancel_b())
+        await asyncio.sleep(0)
+        ch = alib._router.channel()
+        tb = asyncio.ensure_future(alib.account.from_mnemonic(MNEMONIC_24, 1, 0, 1))
+        early = asyncio.ensure_future(alib.account.from_mnemonic(MNEMONIC_24, 1, 0, 3))
+        tc = asyncio.ensure_future(alib.account.from_mnemonic(MNEMONIC_24, 1, 0, 2))
+        await asyncio.sleep(0)
+        early.cancel()  # parked, never granted
+        (a, granted), c = await asyncio.wait_for(asyncio.gather(ta, tc), 30)
+        with pytest.raises(asyncio.CancelledError):
+            await tb
+        with pytest.raises(asyncio.CancelledError):
+            await early
+        state = (ch.reserved, ch.in_flight, ch.refusals)
+        await alib.aclose()
+        return a, c, granted, state
+
+    a, c, granted, (reserved, in_flight, refusals) = run(main, loop_kind)
+    lib = ccl.CclLib()
+    assert a == lib.account.from_mnemonic(MNEMONIC_24, 1, 0, 0)
+    assert c == lib.account.from_mnemonic(MNEMONIC_24, 1, 0, 2)
+    assert granted == 1  # B held a granted slot when it was cancelled
+    assert reserved == 0 and in_flight == 0
+    assert refusals == 1
 
 
 #: Documented bound (README "Backends"): 1,000,000 awaits created at once, each a Task parked on

@@ -20,6 +20,7 @@ import pytest
 
 import ccl._core
 import ccl._hd
+import ccl._hd_testing
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
@@ -30,7 +31,11 @@ import fetch_libccl  # noqa: E402
 sys.path.pop(0)
 
 pytestmark = pytest.mark.skipif(shutil.which("objdump") is None, reason="needs binutils (objdump)")
-EXTENSIONS = {"_core": ccl._core.__file__, "_hd": ccl._hd.__file__}
+EXTENSIONS = {
+    "_core": ccl._core.__file__,
+    "_hd": ccl._hd.__file__,
+    "_hd_testing": ccl._hd_testing.__file__,  # the HD test hooks: built and shipped the same way
+}
 SYSTEM_SODIUM = os.environ.get("CCL_SODIUM") == "system"
 
 
@@ -61,7 +66,7 @@ def test_needed_list(name):
     so = EXTENSIONS[name]
     needed = check_glibc.needed_libraries(so)
     problems = check_glibc.extension_problems(f"ccl/{os.path.basename(so)}", so)
-    if SYSTEM_SODIUM and name == "_hd":
+    if SYSTEM_SODIUM and name in ("_hd", "_hd_testing"):
         problems = [p for p in problems if "libsodium" not in p]
     assert problems == [], (needed, problems)
     assert ("libccl.so" in needed) == (name == "_core"), needed

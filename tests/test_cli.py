@@ -49,20 +49,9 @@ def test_first_run_creates_a_private_phrase_file(tmp_path, lib):
 
 @pytest.mark.parametrize("engine", ["native", "libccl"])
 def test_mnemonic_file_matches_libccl(tmp_path, phrase_file, lib, engine):
-    out = ccl(
-        "addresses",
-        "--mnemonic-file",
-        str(phrase_file),
-        "--network",
-        "mainnet",
-        "--count",
-        "3",
-        "--start",
-        "4",
-        "--engine",
-        engine,
-        cwd=tmp_path,
-    ).stdout.split()
+    key = ("--mnemonic-file", phrase_file, "--network", "mainnet")
+    out = ccl("addresses", *key, "--count", "3", "--start", "4", "--engine", engine, cwd=tmp_path)
+    out = out.stdout.split()
     assert out == [lib.wallet.get_address(MNEMONIC_24, Network.MAINNET, i) for i in (4, 5, 6)]
 
 
@@ -129,18 +118,8 @@ def test_watch_only_account_key(tmp_path, phrase_file, lib):
 
 
 def test_large_run_is_unique_and_atomic(tmp_path, phrase_file):
-    ccl(
-        "addresses",
-        "--mnemonic-file",
-        str(phrase_file),
-        "--network",
-        "mainnet",
-        "--count",
-        "20000",
-        "--out",
-        "big.txt",
-        cwd=tmp_path,
-    )
+    key = ("--mnemonic-file", phrase_file, "--network", "mainnet")
+    ccl("addresses", *key, "--count", "20000", "--out", "big.txt", cwd=tmp_path)
     lines = (tmp_path / "big.txt").read_text().splitlines()
     assert len(lines) == 20000 == len(set(lines))
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".partial")]

@@ -5,20 +5,12 @@ import pytest
 from support.cli import run_ccl as ccl
 from support.data import MNEMONIC_24
 
+MAINNET = ("--network", "mainnet")
+
 
 def test_account_with_account_key_is_refused(tmp_path, xvk):
-    proc = ccl(
-        "addresses",
-        "--account-key",
-        xvk,
-        "--account",
-        "5",
-        "--network",
-        "mainnet",
-        "--format",
-        "csv",
-        cwd=tmp_path,
-    )
+    proc = ccl("addresses", "--account-key", xvk, "--account", "5", *MAINNET, "--format", "csv",
+               cwd=tmp_path)  # fmt: skip
     assert proc.returncode == 2
     assert "--account 5 contradicts --account-key" in proc.stderr
     assert proc.stdout == ""  # nothing mislabelled came out
@@ -49,16 +41,7 @@ def test_contradictions_are_usage_errors(tmp_path, phrase, extra, needle):
 
 
 def test_libccl_with_account_key_is_refused(tmp_path, xvk):
-    proc = ccl(
-        "addresses",
-        "--account-key",
-        xvk,
-        "--engine",
-        "libccl",
-        "--network",
-        "mainnet",
-        cwd=tmp_path,
-    )
+    proc = ccl("addresses", "--account-key", xvk, "--engine", "libccl", *MAINNET, cwd=tmp_path)
     assert proc.returncode == 2 and "public key" in proc.stderr
 
 
@@ -70,30 +53,14 @@ def test_private_key_on_argv_is_refused_without_echo(tmp_path):
 
 
 def test_two_stdin_readers_are_refused(tmp_path):
-    proc = ccl(
-        "addresses",
-        "--mnemonic-stdin",
-        "--passphrase-stdin",
-        "--network",
-        "mainnet",
-        cwd=tmp_path,
-        stdin=MNEMONIC_24,
-    )
+    proc = ccl("addresses", "--mnemonic-stdin", "--passphrase-stdin", *MAINNET, cwd=tmp_path,
+               stdin=MNEMONIC_24)  # fmt: skip
     assert proc.returncode == 2 and "both read stdin" in proc.stderr
 
 
 def test_passphrase_with_account_key_is_refused(tmp_path, xvk):
     (tmp_path / "pp").write_text("x")
-    proc = ccl(
-        "addresses",
-        "--account-key",
-        xvk,
-        "--passphrase-file",
-        "pp",
-        "--network",
-        "mainnet",
-        cwd=tmp_path,
-    )
+    proc = ccl("addresses", "--account-key", xvk, "--passphrase-file", "pp", *MAINNET, cwd=tmp_path)
     assert proc.returncode == 2 and "apply to a mnemonic" in proc.stderr
 
 

@@ -17,8 +17,17 @@ from support.data import MNEMONIC_12, MNEMONIC_24
 from ccl import Network
 from ccl.hd import AccountKey, AccountPublicKey, address_key_hashes, public_key_from_xsk
 
-CCL = [sys.executable, "-m", "ccl"]
 ccl = functools.partial(support.cli.ccl, timeout=600)  # verify of 100k lines under load
+
+
+def addresses(d, *args):
+    """``ccl addresses ARGS`` in d, which must succeed."""
+    return ccl("addresses", *args, cwd=d)
+
+
+def verify(d, *args, check=True):
+    """``ccl verify ARGS`` in d; with ``check=False`` it may fail (the result says how)."""
+    return ccl("verify", *args, cwd=d, check=check)
 
 
 # -- columns, --kind stake -----------------------------------------------------------------------
@@ -63,42 +72,18 @@ def test_csv_columns_against_libccl_and_pycardano(tmp_path, phrase, lib):
 
 
 def test_jsonl_enterprise_has_null_stake_hash(tmp_path, phrase):
-    text = ccl(
-        "addresses",
-        "--mnemonic-file",
-        phrase,
-        "--network",
-        "mainnet",
-        "--kind",
-        "enterprise",
-        "--count",
-        "2",
-        "--format",
-        "jsonl",
-        cwd=tmp_path,
-    ).stdout
+    key = ("--mnemonic-file", phrase, "--network", "mainnet")
+    text = addresses(tmp_path, *key, "--kind", "enterprise", "--count", "2", "--format", "jsonl")
+    text = text.stdout
     rows = [json.loads(x) for x in text.splitlines()]
     assert all(r["stake_key_hash"] is None and len(r["payment_key_hash"]) == 56 for r in rows)
 
 
 @pytest.mark.parametrize("engine", ["native", "libccl"])
 def test_kind_stake_is_the_reward_address(tmp_path, phrase, lib, engine):
-    text = ccl(
-        "addresses",
-        "--mnemonic-file",
-        phrase,
-        "--network",
-        "mainnet",
-        "--account",
-        "2",
-        "--kind",
-        "stake",
-        "--format",
-        "jsonl",
-        "--engine",
-        engine,
-        cwd=tmp_path,
-    ).stdout
+    key = ("--mnemonic-file", phrase, "--network", "mainnet", "--account", "2")
+    text = addresses(tmp_path, *key, "--kind", "stake", "--format", "jsonl", "--engine", engine)
+    text = text.stdout
     (row,) = [json.loads(x) for x in text.splitlines()]
     ref = lib.account.from_mnemonic(MNEMONIC_24, Network.MAINNET, 2, 0)["stake_address"]
     assert row["address"] == ref and row["path"] == "m/1852'/1815'/2'/2/0"
@@ -159,21 +144,9 @@ def test_parquet_without_pyarrow_is_a_clear_usage_error(tmp_path, phrase):
 
 
 def test_verify_catches_one_altered_character_in_100k_lines(tmp_path, xvk):
-    ccl(
-        "addresses",
-        "--account-key",
-        xvk,
-        "--network",
-        "mainnet",
-        "--count",
-        "100000",
-        "--out",
-        "big.txt",
-        cwd=tmp_path,
-    )
-    ok = ccl(
-        "verify", "big.txt", "--account-key", xvk, "--network", "mainnet", "--all", cwd=tmp_path
-    )
+    key = ("--account-key", xvk, "--network", "mainnet")
+    addresses(tmp_path, *key, "--count", "100000", "--out", "big.txt")
+    ok = verify(tmp_path, "big.txt", *key, "--all")
     assert "100,000 rows: all checked by the engine, none by libccl" in ok.stderr
     lines = (tmp_path / "big.txt").read_text().splitlines()
     line_no = 73_457
@@ -181,17 +154,7 @@ def test_verify_catches_one_altered_character_in_100k_lines(tmp_path, xvk):
     pos = len(s) // 2
     lines[line_no - 1] = s[:pos] + ("q" if s[pos] != "q" else "p") + s[pos + 1 :]
     (tmp_path / "big.txt").write_text("\n".join(lines) + "\n")
-    bad = ccl(
-        "verify",
-        "big.txt",
-        "--account-key",
-        xvk,
-        "--network",
-        "mainnet",
-        "--all",
-        cwd=tmp_path,
-        check=False,
-    )
+    bad = verify(tmp_path, "big.txt", *key, "--all", check=False)
     assert bad.returncode == 1
     assert f"line {line_no}:" in bad.stderr and "m/1852'/1815'/0'/0/73456" in bad.stderr
 
@@ -200,114 +163,32 @@ def test_verify_catches_one_altered_character_in_100k_lines(tmp_path, xvk):
 def test_verify_with_the_mnemonic_uses_libccl(tmp_path, phrase, fmt):
     if fmt == "parquet":
         pytest.importorskip("pyarrow")
-    ccl(
-        "addresses",
-        "--mnemonic-file",
-        phrase,
-        "--network",
-        "preview",
-        "--account",
-        "1",
-        "--start",
-        "10",
-        "--count",
-        "500",
-        "--format",
-        fmt,
-        "--out",
-        f"a.{fmt}",
-        cwd=tmp_path,
-    )
-    ok = ccl(
-        "verify",
-        f"a.{fmt}",
-        "--mnemonic-file",
-        phrase,
-        "--network",
-        "preview",
-        "--sample",
-        "20",
-        cwd=tmp_path,
-    )
+    key = ("--mnemonic-file", phrase, "--network", "preview")
+    out = f"a.{fmt}"
+    addresses(tmp_path, *key, "--account", "1", "--start", "10", "--count", "500",
+              "--format", fmt, "--out", out)  # fmt: skip
+    ok = verify(tmp_path, out, *key, "--sample", "20")
     assert "re-derived by libccl: all match" in ok.stderr
 
 
 def test_verify_flags_a_wrong_path_label(tmp_path, phrase):
-    ccl(
-        "addresses",
-        "--mnemonic-file",
-        phrase,
-        "--network",
-        "mainnet",
-        "--count",
-        "30",
-        "--format",
-        "csv",
-        "--out",
-        "a.csv",
-        cwd=tmp_path,
-    )
+    key = ("--mnemonic-file", phrase, "--network", "mainnet")
+    addresses(tmp_path, *key, "--count", "30", "--format", "csv", "--out", "a.csv")
     text = (
         (tmp_path / "a.csv").read_text().replace("m/1852'/1815'/0'/0/7,", "m/1852'/1815'/5'/0/7,")
     )
     (tmp_path / "a.csv").write_text(text)
-    bad = ccl(
-        "verify",
-        "a.csv",
-        "--mnemonic-file",
-        phrase,
-        "--network",
-        "mainnet",
-        "--all",
-        cwd=tmp_path,
-        check=False,
-    )
+    bad = verify(tmp_path, "a.csv", *key, "--all", check=False)
     assert bad.returncode == 1 and "line 9:" in bad.stderr
 
 
 def test_verify_internal_chain_and_enterprise(tmp_path, phrase):
-    ccl(
-        "addresses",
-        "--mnemonic-file",
-        phrase,
-        "--network",
-        "mainnet",
-        "--role",
-        "internal",
-        "--kind",
-        "enterprise",
-        "--count",
-        "50",
-        "--out",
-        "c.txt",
-        cwd=tmp_path,
-    )
-    ok = ccl(
-        "verify",
-        "c.txt",
-        "--mnemonic-file",
-        phrase,
-        "--network",
-        "mainnet",
-        "--role",
-        "internal",
-        "--kind",
-        "enterprise",
-        "--all",
-        cwd=tmp_path,
-    )
+    key = ("--mnemonic-file", phrase, "--network", "mainnet")
+    chain = ("--role", "internal", "--kind", "enterprise")
+    addresses(tmp_path, *key, *chain, "--count", "50", "--out", "c.txt")
+    ok = verify(tmp_path, "c.txt", *key, *chain, "--all")
     assert "50 rows: all checked by the engine, the internal chain's index 0" in ok.stderr
-    bad = ccl(
-        "verify",
-        "c.txt",
-        "--mnemonic-file",
-        phrase,
-        "--network",
-        "mainnet",
-        "--all",
-        cwd=tmp_path,
-        check=False,
-    )
+    bad = verify(tmp_path, "c.txt", *key, "--all", check=False)
     assert bad.returncode == 1 and "line 1:" in bad.stderr
 
 
@@ -425,31 +306,9 @@ def test_acct_xsk_import_file_and_stdin(tmp_path, lib):
         public_key_from_xsk(xsk[:-1] + ("q" if xsk[-1] != "q" else "p"))
     (tmp_path / "k").write_text(xsk + "\n")
     ref = lib.account.from_mnemonic(MNEMONIC_12, Network.MAINNET, 4, 2)["base_address"]
-    a = ccl(
-        "addresses",
-        "--account-key-file",
-        "k",
-        "--network",
-        "mainnet",
-        "--start",
-        "2",
-        "--count",
-        "1",
-        cwd=tmp_path,
-    )
-    b = ccl(
-        "addresses",
-        "--account-key-file",
-        "-",
-        "--network",
-        "mainnet",
-        "--start",
-        "2",
-        "--count",
-        "1",
-        cwd=tmp_path,
-        stdin=xsk,
-    )
+    rest = ("--network", "mainnet", "--start", "2", "--count", "1")
+    a = ccl("addresses", "--account-key-file", "k", *rest, cwd=tmp_path)
+    b = ccl("addresses", "--account-key-file", "-", *rest, cwd=tmp_path, stdin=xsk)
     assert a.stdout.split() == b.stdout.split() == [ref]
     assert xsk not in a.stderr + b.stderr
 
@@ -500,32 +359,12 @@ def test_shards_concatenate_to_the_whole_and_manifests_hash_them(tmp_path, xvk):
 
 
 def test_verify_reports_the_first_bad_line(tmp_path, xvk):
-    ccl(
-        "addresses",
-        "--account-key",
-        xvk,
-        "--network",
-        "mainnet",
-        "--count",
-        "3000",
-        "--out",
-        "a.txt",
-        cwd=tmp_path,
-    )
+    key = ("--account-key", xvk, "--network", "mainnet")
+    addresses(tmp_path, *key, "--count", "3000", "--out", "a.txt")
     lines = (tmp_path / "a.txt").read_text().splitlines()
     lines[2500], lines[1200] = lines[1200], lines[2500]  # lines 1201 and 2501 swapped
     (tmp_path / "a.txt").write_text("\n".join(lines) + "\n")
-    bad = ccl(
-        "verify",
-        "a.txt",
-        "--account-key",
-        xvk,
-        "--network",
-        "mainnet",
-        "--all",
-        cwd=tmp_path,
-        check=False,
-    )
+    bad = verify(tmp_path, "a.txt", *key, "--all", check=False)
     assert bad.returncode == 1
     assert "line 1201:" in bad.stderr and "1 more rows differ" in bad.stderr
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from support.data import MNEMONIC_12, MNEMONIC_24
 
-from ccl import _hd
+from ccl import _hd_testing as hooks
 from ccl.hd import AccountKey
 
 nacl = pytest.importorskip("nacl.bindings", reason="PyNaCl (via pycardano) is a test dependency")
@@ -52,6 +52,18 @@ def sodium_add(p, q):
         return None
 
 
+# ---- where the hooks live ------------------------------------------------------------------------
+
+
+def test_the_public_extension_carries_no_test_hook():
+    # pyarrow's _pyarrow_cpp_tests pattern: the hooks and curve_test.c are ccl._hd_testing's only
+    import ccl._hd
+
+    for name in ("_curve_diff", "_curve_one", "_sodium_child", "_addresses_engine"):
+        assert hasattr(hooks, name) and not hasattr(ccl._hd, name), name
+    assert b"curve_test_diff" not in Path(ccl._hd.__file__).read_bytes()
+
+
 # ---- the generated table -----------------------------------------------------------------------
 
 
@@ -67,7 +79,7 @@ def test_checked_in_table_is_what_the_generator_writes():
 
 
 def test_every_table_entry_matches_libsodium():
-    assert _hd._curve_diff(TABLE, 0, 0) == 0
+    assert hooks._curve_diff(TABLE, 0, 0) == 0
 
 
 # ---- differential suites (C loops, random cases from a reported seed) --------------------------
@@ -85,7 +97,7 @@ SLOW_CASES = {
 @pytest.mark.parametrize("kind", sorted(CI_CASES))
 def test_differential_against_libsodium(kind):
     seed = random.getrandbits(64)
-    bad = _hd._curve_diff(kind, CI_CASES[kind], seed)
+    bad = hooks._curve_diff(kind, CI_CASES[kind], seed)
     assert bad == 0, f"{bad} mismatches (kind {kind}, seed {seed})"
 
 
@@ -93,14 +105,14 @@ def test_differential_against_libsodium(kind):
 @pytest.mark.parametrize("kind", sorted(SLOW_CASES))
 def test_differential_against_libsodium_slow(kind):
     seed = random.getrandbits(64)
-    bad = _hd._curve_diff(kind, SLOW_CASES[kind], seed)
+    bad = hooks._curve_diff(kind, SLOW_CASES[kind], seed)
     assert bad == 0, f"{bad} mismatches (kind {kind}, seed {seed})"
 
 
 def test_differential_loop_can_fail():
     # an unknown kind is refused rather than silently passing
     with pytest.raises(ValueError):
-        _hd._curve_diff(17, 1, 0)
+        hooks._curve_diff(17, 1, 0)
 
 
 # ---- edge values against PyNaCl's libsodium ----------------------------------------------------
@@ -136,21 +148,21 @@ EDGE_SCALARS = [
 @pytest.mark.parametrize("n", EDGE_SCALARS)
 def test_fixed_base_edge_scalars(n):
     s = le(n % 2**256)
-    ours = _hd._curve_one(0, s)
+    ours = hooks._curve_one(0, s)
     theirs = sodium_base(s)
     # libsodium refuses exactly the zero scalar and an identity result; ours is then the identity
     assert ours == (theirs if theirs is not None else IDENTITY)
     if n < 2**228:
-        assert _hd._curve_one(1, s) == ours
+        assert hooks._curve_one(1, s) == ours
 
 
 def test_fixed_base_random_scalars_through_pynacl():
     rng = random.Random(os.urandom(8))
     for _ in range(300):
         n = rng.getrandbits(255)
-        assert _hd._curve_one(0, le(n)) == sodium_base(le(n))
+        assert hooks._curve_one(0, le(n)) == sodium_base(le(n))
         m = rng.getrandbits(228)
-        assert _hd._curve_one(1, le(m)) == _hd._curve_one(0, le(m)) == sodium_base(le(m))
+        assert hooks._curve_one(1, le(m)) == hooks._curve_one(0, le(m)) == sodium_base(le(m))
 
 
 SMALL_ORDER = [
@@ -180,10 +192,10 @@ NOT_ON_CURVE = [le(2), le(3), b"\xff" * 32]
 
 @pytest.mark.parametrize("p", SMALL_ORDER + NON_CANONICAL + NOT_ON_CURVE + [B])
 def test_decompress_and_add_edge_points(p):
-    assert _hd._curve_one(3, p) == sodium_add(p, IDENTITY)
+    assert hooks._curve_one(3, p) == sodium_add(p, IDENTITY)
     for q in [B, IDENTITY, SMALL_ORDER[4], sodium_base(le(12345))]:
-        assert _hd._curve_one(2, p, q) == sodium_add(p, q)
-        assert _hd._curve_one(2, q, p) == sodium_add(q, p)
+        assert hooks._curve_one(2, p, q) == sodium_add(p, q)
+        assert hooks._curve_one(2, q, p) == sodium_add(q, p)
 
 
 def test_decompress_random_strings_through_pynacl():
@@ -191,7 +203,7 @@ def test_decompress_random_strings_through_pynacl():
     accepted = 0
     for _ in range(2000):
         p = rng.randbytes(32)
-        ours = _hd._curve_one(3, p)
+        ours = hooks._curve_one(3, p)
         assert ours == sodium_add(p, IDENTITY)
         accepted += ours is not None
     assert 800 < accepted < 1200  # about half of all strings are points
@@ -218,7 +230,7 @@ def both(key, **kw):
         kw["count"],
         kw.get("threads", 1),
     )
-    return _hd._addresses_engine(key, 1, *args), _hd._addresses_engine(key, 2, *args)
+    return hooks._addresses_engine(key, 1, *args), hooks._addresses_engine(key, 2, *args)
 
 
 @pytest.mark.parametrize("count", [1, 2, 63, 64, 65, 127, 128, 129, 130, 257, 1000])
@@ -270,14 +282,14 @@ def test_v2_equals_v1_on_a_million_consecutive_addresses(keys):
 
 def test_engine_switch_rejects_unknown_engines(keys):
     with pytest.raises(ValueError):
-        _hd._addresses_engine(keys[0].public_key(), 3, 0, 0, "base", 0, 1)
+        hooks._addresses_engine(keys[0].public_key(), 3, 0, 0, "base", 0, 1)
 
 
 def test_closed_key_is_still_refused_by_v2():
     key = AccountKey.from_mnemonic(MNEMONIC_12)
     key.close()
     with pytest.raises(Exception, match="closed"):
-        _hd._addresses_engine(key, 2, 0, 0, "base", 0, 5)
+        hooks._addresses_engine(key, 2, 0, 0, "base", 0, 5)
 
 
 # ---- constant time -----------------------------------------------------------------------------

@@ -720,3 +720,41 @@ def test_verify_preconditions(lib):
     with AccountKey.from_mnemonic(KNOWN, keep_mnemonic_for_verify=True) as key:
         with pytest.raises(TypeError, match="CclLib"):
             key.addresses(0, verify="lib")
+
+
+# ---- one home per rule, one base class for the errors ----------------------------------------
+
+
+def test_limits_roles_and_kinds_have_one_home_that_the_cli_and_dask_import():
+    import ccl.cli.common as cli
+    import ccl.dask.args as dask_args
+    import ccl.hd as hd
+
+    assert (hd.MAX_INDEX, hd.MAX_THREADS, hd.STAKE_ROLE) == (2**31 - 1, 256, 2)  # BIP-32, pool.c
+    assert hd.ROLES == {"external": 0, "internal": 1} and hd.KINDS == ("base", "enterprise")
+    for name in ("MAX_INDEX", "MAX_THREADS", "ROLES", "STAKE_ROLE"):
+        assert getattr(cli, name) is getattr(hd, name), name
+    assert dask_args._KINDS is hd.KINDS and dask_args.MAX_THREADS is hd.MAX_THREADS
+
+
+def test_the_thread_limit_is_the_same_for_every_entry(known_key):
+    pub = known_key.public_key()
+    assert pub.addresses(0, 0, 2, threads=256) == pub.addresses(0, 0, 2, threads=1)
+    calls = [lambda t: pub.addresses(0, 0, 2, threads=t),
+             lambda t: known_key.addresses(0, 0, 2, threads=t),
+             lambda t: pub.find_many([], threads=t),
+             lambda t: list(pub.iter_addresses(0, 0, 2, threads=t))]  # fmt: skip
+    for call in calls:
+        call(256)
+        with pytest.raises(ValueError, match=r"threads must be in 1\.\.256, got 257"):
+            call(257)
+
+
+def test_hd_errors_share_a_base_class_and_keep_their_builtin_one():
+    from ccl.hd import HdError, MnemonicError
+
+    assert issubclass(MnemonicError, HdError) and issubclass(MnemonicError, ValueError)
+    assert issubclass(VerificationError, HdError) and issubclass(VerificationError, RuntimeError)
+    with pytest.raises(HdError) as e:
+        AccountKey.from_mnemonic("abandon " * 12)
+    assert type(e.value) is MnemonicError and e.value.reason == "checksum"

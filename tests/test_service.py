@@ -61,6 +61,12 @@ def test_addresses(server, xvk, chain):
     assert r.status_code == 422 and r.json()["field"] == "index"
 
 
+def test_health(server):
+    base, _ = server
+    r = httpx.get(base + "/health")
+    assert (r.status_code, r.json()) == (200, {"status": "ok"})
+
+
 def test_validate_and_tx(server, chain):
     base, _ = server
     lib, a, b = chain

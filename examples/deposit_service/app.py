@@ -146,6 +146,10 @@ def make_app(variant="aio", acct_xvk=None, network="testnet"):
             {k: acct[k] for k in ("base_address", "enterprise_address", "stake_address")}
         )
 
+    async def health(request):
+        # No ccl call: what uvicorn + Starlette alone cost per request (the benchmark's ceiling).
+        return JSONResponse({"status": "ok"})
+
     async def bad_input(request, exc):
         return JSONResponse({"error": exc.message, "field": exc.field}, status_code=exc.status)
 
@@ -169,6 +173,7 @@ def make_app(variant="aio", acct_xvk=None, network="testnet"):
             Route("/tx/hash", tx_hash, methods=["POST"]),
             Route("/tx/build", tx_build, methods=["POST"]),
             Route("/derive", derive, methods=["POST"]),
+            Route("/health", health),
         ],
         exception_handlers={BadInput: bad_input, Exception: anything_else},
         lifespan=lifespan,

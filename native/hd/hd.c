@@ -370,13 +370,27 @@ int hd_account_copy_mnemonic(hd_account *a, char *out, size_t cap, size_t *len) 
 }
 
 int hd_account_role_xprv(hd_account *a, uint32_t role, uint8_t out[HD_XPRV_LEN]) {
-    int rc;
+    /* The secret is copied under the lock and the child derived outside it: the derivation (a
+       base-point multiplication, ~15 us) under the key's mutex serialised every thread deriving
+       from one shared AccountKey (#21). close() racing still gives this call the key as it was
+       or HD_ERR_CLOSED, never freed memory. The copy lives on the stack, like hd_xprv_child's own
+       temporaries, and is wiped. */
+    uint8_t parent[HD_XPRV_LEN];
+    int rc = HD_OK;
     if (role & HD_HARDENED) {
         return HD_ERR_INDEX;
     }
     pthread_mutex_lock(&a->lock);
-    rc = (a->xprv == NULL) ? HD_ERR_CLOSED : hd_xprv_child(a->xprv, role, out);
+    if (a->xprv == NULL) {
+        rc = HD_ERR_CLOSED;
+    } else {
+        memcpy(parent, a->xprv, HD_XPRV_LEN);
+    }
     pthread_mutex_unlock(&a->lock);
+    if (rc == HD_OK) {
+        rc = hd_xprv_child(parent, role, out);
+    }
+    sodium_memzero(parent, sizeof parent);
     return rc;
 }
 

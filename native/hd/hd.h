@@ -183,6 +183,8 @@ int hd_addresses_from_account_engine(hd_account *a, int network, uint32_t role, 
                                      int engine);
 
 /* ---- thread fan-out (pool.c) ---- */
+/* Most threads one call fans out over (threads= of the Python API, the CLI and ccl.dask). */
+#define HD_MAX_THREADS 256
 typedef int (*hd_range_fn)(void *ctx, uint32_t begin, uint32_t end);
 int hd_parallel_for(uint32_t count, uint32_t chunk, int threads, hd_range_fn fn, void *ctx);
 

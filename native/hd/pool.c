@@ -10,8 +10,6 @@
 
 #include "hd.h"
 
-#define HD_MAX_THREADS 256
-
 typedef struct {
     hd_range_fn fn;
     void *ctx;

@@ -5,6 +5,10 @@ from cpython.bytes cimport PyBytes_AsStringAndSize
 from cpython.unicode cimport PyUnicode_AsUTF8AndSize
 from libc.string cimport memchr
 
+# The two limits every module checks, from their one home (native/hd/hd.h): the hardened bit
+# (a soft index is below it) and the most threads one call fans out over.
+from ccl.includes.hd cimport HD_HARDENED, HD_MAX_THREADS
+
 
 cdef inline bint is_int(object v):
     """An int that is not a bool (True would otherwise pass as 1)."""
@@ -63,13 +67,14 @@ cdef inline int soft_index(object value, str name) except -1:
     """A non-hardened BIP-32 index: 0 <= i < 2**31."""
     if not is_int(value):
         raise TypeError(f"{name} must be int, not {type(value).__name__}")
-    if not 0 <= value < 0x80000000:
+    if not 0 <= value < HD_HARDENED:
         raise ValueError(f"{name} must be in 0..2**31-1 (non-hardened), got {value!r}")
     return <int>value
 
 
 cdef inline int thread_count(object threads, Py_ssize_t cap) except -1:
-    """threads=None means every usable core; otherwise 1..1024. Never more than cap (>= 1)."""
+    """threads=None means every usable core; otherwise 1..HD_MAX_THREADS. Never more than cap
+    (>= 1)."""
     cdef Py_ssize_t t
     if threads is None:
         import os
@@ -80,8 +85,8 @@ cdef inline int thread_count(object threads, Py_ssize_t cap) except -1:
     else:
         if not is_int(threads):
             raise TypeError(f"threads must be int or None, not {type(threads).__name__}")
-        if not 1 <= threads <= 1024:
-            raise ValueError(f"threads must be in 1..1024, got {threads!r}")
+        if not 1 <= threads <= HD_MAX_THREADS:
+            raise ValueError(f"threads must be in 1..{HD_MAX_THREADS}, got {threads!r}")
         t = threads
     if cap >= 1 and t > cap:
         t = cap

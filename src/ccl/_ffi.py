@@ -7,7 +7,6 @@ Code written for the ``cardano-client-lib`` ctypes wrapper (and its test suite) 
 """
 
 from ccl._core import EXPECTED_LIB_VERSION, CclClosedError, CclError, CclLib
-from ccl._core import _base_version as _base_version
 from ccl.network import Network
 
 __all__ = ["CclLib", "CclError", "CclClosedError", "EXPECTED_LIB_VERSION", "Network"]

@@ -13,15 +13,22 @@ _Kind = Literal["base", "enterprise"]
 _Role = Literal[0, 1]
 
 MAX_INDEX: int
+MAX_THREADS: int
+ROLES: dict[str, int]
+STAKE_ROLE: int
+KINDS: tuple[str, ...]
 DEFAULT_CHUNK: int
 WORD_COUNTS: tuple[int, ...]
 DERIVATIONS: dict[str, int]
 _Derivation = Literal["icarus", "ledger", "icarus-trezor"]
 
-class VerificationError(RuntimeError):
+class HdError(Exception):
+    """Base class of the errors ccl.hd raises about inputs and checks."""
+
+class VerificationError(HdError, RuntimeError):
     """The engine and libccl derived different addresses for the same mnemonic and path."""
 
-class MnemonicError(ValueError):
+class MnemonicError(HdError, ValueError):
     """Why a mnemonic was rejected; the message never contains a word."""
 
     reason: str  # "unknown_word" | "word_count" | "checksum"

@@ -56,15 +56,60 @@ def _is_threaded(name):
     return name in _THREADED or name.endswith("_many") or name.startswith("iter_")
 
 
+_Future = asyncio.Future
+_CancelledError = asyncio.CancelledError
+
+
+async def _reserve(ch):
+    """Wait for a slot of ``ch`` and hold it for the caller's next request (backpressure): the
+    caller's request is then never refused, so it is built once. (``_routed`` does the same
+    inline: one coroutine frame less for each of up to millions of parked awaits.)"""
+    w = ch.wait_slot()
+    try:
+        await w
+    except BaseException:
+        ch.drop_waiter(w)  # a slot granted meanwhile goes to the next waiter
+        raise
+    ch.hold()
+
+
+async def _result(router, fut):
+    """The awaited result of a queued request; a cancelled await cancels the request (dropped
+    if it has not started; a running one finishes natively and its result is dropped)."""
+    try:
+        return await fut
+    except _CancelledError:
+        router.channel().cancel_future(fut)
+        raise
+
+
 def _routed(name, sync):
     async def method(self, *args, **kwargs):
         call = getattr(self._ns, name)
-        r = call(*args, **kwargs)
-        while r is AIO_FULL:  # backpressure: wait for a slot, then build the request again
-            await self._router.channel().wait_slot()
+        if name in self._refused and self._router.channel().full:
+            r = AIO_FULL  # known to be queued and no slot free: wait before building it
+        else:
             r = call(*args, **kwargs)
-        if r.__class__ is asyncio.Future:
-            return await r
+        if r is AIO_FULL:  # backpressure: wait for a slot reserved for us, then build once
+            self._refused.add(name)
+            ch = self._router.channel()
+            w = ch.wait_slot()
+            try:
+                await w
+            except BaseException:
+                ch.drop_waiter(w)
+                raise
+            ch.hold()
+            try:
+                r = call(*args, **kwargs)
+            finally:
+                ch.release()  # the slot, if the call did not use it (inline, argument error)
+        if r.__class__ is _Future:
+            try:
+                return await r
+            except _CancelledError:  # dropped if not started, else its result is
+                self._router.channel().cancel_future(r)
+                raise
         return r
 
     return _named(method, name, sync)
@@ -105,13 +150,15 @@ class _AsyncNamespace:
     """Base of the async namespaces: ``lib.<namespace>`` of an AsyncCclLib."""
 
     # _ns routes its calls (the loop's queue or inline); _plain is the same namespace of a plain
-    # handle, for the methods that run in a thread (no loop is running there).
-    __slots__ = ("_ns", "_plain", "_router")
+    # handle, for the methods that run in a thread (no loop is running there); _refused names
+    # the methods a full queue has refused (their next await reserves a slot before building).
+    __slots__ = ("_ns", "_plain", "_router", "_refused")
 
     def __init__(self, ns, plain, router):
         self._ns = ns
         self._plain = plain
         self._router = router
+        self._refused = set()
 
     def __repr__(self):
         return f"<ccl.aio {type(self._ns).__name__} namespace>"
@@ -149,12 +196,16 @@ class AsyncHd:
         if self._lib.closed:
             raise CclClosedError("AsyncCclLib is closed; create a new one")
         ch = self._router.channel()
-        while ch.full:  # backpressure, before anything native is made
-            await ch.wait_slot()
-        job = _hd._aio_range_job(pub, network, start, count, role, kind)
-        if job is None:
-            return []
-        return await ch.submit_fn(*job, _hd._aio_range_result)
+        if ch.full:  # backpressure, before anything native is made
+            await _reserve(ch)
+        try:
+            job = _hd._aio_range_job(pub, network, start, count, role, kind)
+            if job is None:
+                return []
+            fut = ch.submit_fn(*job, _hd._aio_range_result)
+        finally:
+            ch.release()
+        return await _result(self._router, fut)
 
     async def iter_addresses(
         self, pub, network, start=0, count=None, *, role=0, kind="base", chunk=None

@@ -52,7 +52,8 @@ Usage
 
 Mnemonics are str or UTF-8 bytes of 9, 12, 15, 18, 21 or 24 English words (:data:`WORD_COUNTS`),
 BIP-39-normalised (NFKD, lower case, any whitespace between words); a rejected one raises
-:class:`MnemonicError` (a ``ValueError``) whose message and ``reason`` say why (unknown word and
+:class:`MnemonicError` (a ``ValueError`` and an :class:`HdError`, the base class of the errors
+ccl.hd raises about inputs and checks) whose message and ``reason`` say why (unknown word and
 its position, word count, checksum), never which word. The passphrase is any bytes (CIP-0003; a
 str stands for its UTF-8 bytes as typed). ``AccountKey.from_mnemonic(..., derivation=...)`` picks
 the master-key algorithm of :data:`DERIVATIONS`: ``"icarus"`` (the default, what libccl and the
@@ -69,10 +70,15 @@ mnemonic words or key bytes. The mnemonic ``str`` you pass in is yours: Python c
 
 from ccl._hd import (
     DERIVATIONS,
+    KINDS,
     MAX_INDEX,
+    MAX_THREADS,
+    ROLES,
+    STAKE_ROLE,
     WORD_COUNTS,
     AccountKey,
     AccountPublicKey,
+    HdError,
     MnemonicError,
     VerificationError,
     address_credentials,
@@ -84,9 +90,14 @@ from ccl._hd import (
 __all__ = [
     "AccountKey",
     "AccountPublicKey",
+    "HdError",
     "MnemonicError",
     "VerificationError",
     "MAX_INDEX",
+    "MAX_THREADS",
+    "ROLES",
+    "STAKE_ROLE",
+    "KINDS",
     "WORD_COUNTS",
     "DERIVATIONS",
     "address_credentials",

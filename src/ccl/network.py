@@ -21,7 +21,7 @@ does, and anything else is rejected before a native call is made.
 
 from enum import IntEnum
 
-__all__ = ["Network", "ON_CHAIN_ID"]
+__all__ = ["Network", "ON_CHAIN_ID", "BY_NAME"]
 
 
 class Network(IntEnum):
@@ -35,3 +35,7 @@ class Network(IntEnum):
 
 #: Cardano's on-chain network id for each CCL ordinal (what address headers carry).
 ON_CHAIN_ID = {Network.MAINNET: 1, Network.TESTNET: 0, Network.PREPROD: 0, Network.PREVIEW: 0}
+
+#: The networks by the lower-case names the CLI's flags and ccl's files spell ("mainnet",
+#: "testnet", "preprod", "preview"): one table for the CLI, its readers and writers.
+BY_NAME = {n.name.lower(): n for n in Network}

@@ -83,7 +83,7 @@ void curve_batch_tobytes(uint8_t *out, const ge25519_p2 *p, size_t n, fe25519 *s
 /* 1 if s is the encoding of the identity (0, 1), else 0; constant time. */
 int curve_is_identity_bytes(const uint8_t s[32]);
 
-/* ---- test-only entries (curve_test.c), differential against libsodium's public API ---- */
+/* ---- test-only entries (curve_test.c, compiled into ccl._hd_testing only), against libsodium -- */
 /* kind: 0 fixed-base (64 digits) vs crypto_scalarmult_ed25519_base_noclamp, 1 fixed-base
  * 58 digits on scalars < 2^228, 2 addition vs crypto_core_ed25519_add, 3 compress/decompress
  * round trip, 4 batch compression vs one by one, 5 the whole table vs libsodium.

@@ -18,19 +18,10 @@ import enum
 import os
 import sys
 
-from ccl.network import Network
+from ccl.hd import MAX_INDEX, MAX_THREADS, ROLES, STAKE_ROLE  # noqa: F401 (the one home)
+from ccl.network import BY_NAME as NETWORKS
 
-NETWORKS = {
-    "mainnet": Network.MAINNET,
-    "testnet": Network.TESTNET,
-    "preprod": Network.PREPROD,
-    "preview": Network.PREVIEW,
-}
 NETWORK_NAMES = {int(v): k for k, v in NETWORKS.items()}
-ROLES = {"external": 0, "internal": 1}
-STAKE_ROLE = 2  # m/1852'/1815'/a'/2/0: the account's one stake key
-MAX_INDEX = 2**31 - 1
-MAX_THREADS = 256
 #: Largest secret input (mnemonic, passphrase, key file or stdin): a larger one is an error,
 #: never cut (a cut passphrase would silently be another wallet).
 SECRET_LIMIT = 64 * 1024

@@ -13,6 +13,7 @@ from libc.stdlib cimport realloc
 
 cdef enum:
     AIO_ENTRIES = 64        # room in the offload table; checked against CCL_E_COUNT at import
+    AIO_REFILL = 64         # a burst this long is handed over once the workers' backlog runs low
 
 # Entries that leave the loop thread by default: each costs far more than a hand-off (a native
 # queue push plus one eventfd wake-up for the batch, ~10-30 us on this machine; see
@@ -32,7 +33,10 @@ _AIO_OFFLOADED = (
 assert <int>CCL_E_COUNT <= AIO_ENTRIES
 
 #: Returned by a routed call when ``max_in_flight`` requests are already queued: the caller waits
-#: for a slot (``_AioChannel.wait_slot``) and calls again. Nothing native was allocated.
+#: for a slot (``_AioChannel.wait_slot``, which reserves it), holds it (``hold``) and calls again.
+#: Nothing native was allocated. ccl.aio remembers which methods were refused so, and the next
+#: await of such a method that finds the queue full reserves a slot before building its request:
+#: a request is built once (its JSON texts, checks), not once per attempt.
 AIO_FULL = object()
 # Returned by _aio_route for a request that runs inline (an ordinary _call follows).
 cdef object _AIO_INLINE = object()
@@ -45,18 +49,19 @@ cdef class _AioChannel:
     (one GIL release for all of them). Used only from its loop's thread."""
     cdef ccl_aio *q
     cdef readonly object loop
-    cdef dict pending             # tag -> [future, kind, secret, job address]
+    cdef dict pending             # tag (address of the future) -> [future, kind, secret, job]
     cdef ccl_aio_job **batch      # made this iteration, not yet submitted
     cdef Py_ssize_t nbatch, capbatch
     cdef bint flush_scheduled, closing
-    cdef unsigned long long next_tag
     cdef readonly Py_ssize_t in_flight, max_in_flight
     cdef Py_ssize_t nworkers
     cdef readonly Py_ssize_t submits  # native submissions (tests: a burst is one or a few)
+    cdef readonly Py_ssize_t refusals  # AIO_FULL answers (tests: a retry does not rebuild)
     cdef object waiters           # futures waiting for a slot, oldest first
+    cdef readonly Py_ssize_t reserved  # slots granted to woken waiters, not yet used
+    cdef bint holding             # the call being made now may use one reserved slot
     cdef object idle              # future set when in_flight drops to 0 (aclose)
     cdef object future_type
-    cdef object on_done
 
     def __cinit__(self, loop, int workers, Py_ssize_t max_in_flight):
         import asyncio
@@ -70,7 +75,6 @@ cdef class _AioChannel:
         self.max_in_flight = max_in_flight
         self.waiters = collections.deque()
         self.future_type = asyncio.Future
-        self.on_done = self._on_done
         loop.add_reader(ccl_aio_fd(self.q), self._on_readable)
 
     def __dealloc__(self):
@@ -91,24 +95,61 @@ cdef class _AioChannel:
     @property
     def stale(self):
         """True in a fork child: the queue's workers belong to the parent."""
+        return self._stale()
+
+    cdef inline bint _stale(self):
         return ccl_aio_generation(self.q) != ccl_rt_generation()
+
+    cdef inline bint _take_slot(self):
+        """Whether the request being made may be queued: the caller's reserved slot, or a free
+        one (a slot granted to a woken waiter is not free)."""
+        if self.holding:
+            self.holding = False
+            self.reserved -= 1
+            return True
+        return self.in_flight + self.reserved < self.max_in_flight
 
     cdef object submit(self, ccl_req *req, int kind, object secret):
         cdef ccl_aio_job *job
         if self.closing:
             _raise_closed()
-        if self.in_flight >= self.max_in_flight:
+        if not self._take_slot():
+            self.refusals += 1
             return AIO_FULL
         self._grow_batch()
-        job = ccl_aio_job_new(req, self.next_tag)
+        fut = self.future_type(loop=self.loop)
+        job = ccl_aio_job_new(req, <size_t><PyObject *>fut)
         if job == NULL:
             raise MemoryError()
-        return self._enqueue(job, kind, secret)
+        return self._enqueue(job, fut, kind, secret)
 
     @property
     def full(self):
-        """True when max_in_flight requests are in flight (an await waits for a slot)."""
-        return self.in_flight >= self.max_in_flight
+        """True when no slot is free: max_in_flight requests are in flight or reserved (an
+        await waits for a slot)."""
+        return self.in_flight + self.reserved >= self.max_in_flight
+
+    def hold(self):
+        """The caller's next request uses the slot its wait_slot() future reserved."""
+        self.holding = True
+
+    def release(self):
+        """After the call hold() preceded: a reserved slot it did not use (the call ran inline
+        or failed) goes to the next waiter."""
+        if self.holding:
+            self.holding = False
+            self.reserved -= 1
+            self._wake()
+
+    def drop_waiter(self, w):
+        """The awaiter of wait_slot()'s future ``w`` left (cancelled): a slot granted to it is
+        given back."""
+        if w.done():
+            if not w.cancelled() and w.exception() is None:
+                self.reserved -= 1
+                self._wake()
+        else:
+            w.cancel()
 
     def submit_fn(self, size_t fn, size_t fn_free, size_t ctx, convert):
         """Queues a C function job: ``fn(ctx)`` (addresses of ``void (*)(void *)``) runs on a
@@ -116,19 +157,20 @@ cdef class _AioChannel:
         runs when the job is freed, whatever happened. The job owns ctx from the call on, even
         when this raises. Call only when not ``full`` (wait on ``wait_slot()`` first)."""
         cdef ccl_aio_job *job
-        if self.closing or self.in_flight >= self.max_in_flight:
+        if self.closing or not self._take_slot():
             if fn_free:
                 (<void (*)(void *) noexcept nogil><void *>fn_free)(<void *>ctx)
             if self.closing:
                 _raise_closed()
             raise RuntimeError("ccl.aio's queue is full: wait_slot() first")
         self._grow_batch()
+        fut = self.future_type(loop=self.loop)
         job = ccl_aio_job_fn_new(<void (*)(void *) noexcept nogil><void *>fn,
                                  <void (*)(void *) noexcept nogil><void *>fn_free, <void *>ctx,
-                                 self.next_tag)
+                                 <size_t><PyObject *>fut)
         if job == NULL:
             raise MemoryError()
-        return self._enqueue(job, -1, convert)
+        return self._enqueue(job, fut, -1, convert)
 
     cdef _grow_batch(self):
         cdef ccl_aio_job **grown
@@ -140,11 +182,11 @@ cdef class _AioChannel:
             self.batch = grown
             self.capbatch = self.capbatch * 2 + 16
 
-    cdef object _enqueue(self, ccl_aio_job *job, int kind, object secret):
-        tag = self.next_tag
-        self.next_tag += 1
-        fut = self.future_type(loop=self.loop)
-        self.pending[tag] = [fut, kind, secret, <size_t>job]
+    cdef object _enqueue(self, ccl_aio_job *job, object fut, int kind, object secret):
+        # The tag is the future's address: unique while pending holds the future. No done
+        # callback: cancellation reaches the job through cancel_future(), called by the one
+        # awaiter (ccl/aio.py), which saves a scheduled callback per completion.
+        self.pending[<size_t><PyObject *>fut] = [fut, kind, secret, <size_t>job]
         self.batch[self.nbatch] = job
         self.nbatch += 1
         self.in_flight += 1
@@ -156,10 +198,15 @@ cdef class _AioChannel:
             # bubble held concurrent builds at 1.0-1.4x a sync loop on 2 cores. Once the
             # workers are busy, the rest of the iteration's requests go in one batch.
             now = True
+        elif self.nbatch >= AIO_REFILL and ccl_aio_backlog(self.q) < <size_t>self.nworkers:
+            # A long burst (hundreds of quicktx.build awaits, ~25 us of loop time each): the
+            # workers finished what they had while the loop prepared the rest; hand it over
+            # now rather than at the end of the iteration. Bursts up to AIO_REFILL stay one
+            # batch.
+            now = True
         elif not self.flush_scheduled:
             self.flush_scheduled = True
             self.loop.call_soon(self._flush)
-        fut.add_done_callback(functools.partial(self.on_done, tag))
         if now:
             self._flush()
         return fut
@@ -181,7 +228,7 @@ cdef class _AioChannel:
                     "ccl.aio's queue belongs to the parent process (fork) or is closing"))
 
     cdef _finish(self, ccl_aio_job *job, object failure):
-        entry = self.pending.pop(job.tag)
+        entry = self.pending.pop(<size_t>job.tag)
         fut = entry[0]
         try:
             if not fut.done():
@@ -215,26 +262,30 @@ cdef class _AioChannel:
         self._wake()
 
     cdef _wake(self):
-        free_slots = self.max_in_flight - self.in_flight
+        # A woken waiter's slot is reserved until its request is made (or it leaves): a newer
+        # await cannot take it in between, so the waiter's call is never refused again.
+        free_slots = self.max_in_flight - self.in_flight - self.reserved
         while free_slots > 0 and self.waiters:
             w = self.waiters.popleft()
             if not w.done():
                 w.set_result(None)
+                self.reserved += 1
                 free_slots -= 1
         if self.in_flight == 0 and self.idle is not None and not self.idle.done():
             self.idle.set_result(None)
 
-    def _on_done(self, tag, fut):
-        # Cancelled by its awaiter: a job that has not started is marked so that no worker runs
-        # it (it still comes back through the queue, which frees it); a running one finishes
-        # and its result is dropped in _finish.
-        if fut.cancelled():
-            entry = self.pending.get(tag)
-            if entry is not None:
-                ccl_aio_cancel(<ccl_aio_job *><size_t>entry[3])
+    def cancel_future(self, fut):
+        """``fut`` (of submit/submit_fn) was cancelled by its awaiter: a job that has not
+        started is marked so that no worker runs it (it still comes back through the queue,
+        which frees it); a running one finishes and its result is dropped in _finish."""
+        entry = self.pending.get(<size_t><PyObject *>fut)
+        if entry is not None and entry[0] is fut:
+            ccl_aio_cancel(<ccl_aio_job *><size_t>entry[3])
 
     def wait_slot(self):
-        """A future that completes when a slot is free (backpressure)."""
+        """A future that completes when a slot is free, reserved for its awaiter from then on
+        (backpressure): hold() before the call that uses it, release() after; drop_waiter()
+        if the awaiter leaves."""
         w = self.future_type(loop=self.loop)
         self.waiters.append(w)
         return w
@@ -273,6 +324,8 @@ cdef class _AioRouter:
     cdef readonly Py_ssize_t max_in_flight
     cdef dict channels            # loop -> _AioChannel
     cdef object get_running_loop
+    cdef object last_loop         # the loop of the last lookup, and its channel
+    cdef _AioChannel last_channel
 
     def __cinit__(self, int workers, Py_ssize_t max_in_flight, str offload):
         import asyncio
@@ -298,20 +351,27 @@ cdef class _AioRouter:
     def channel(self, loop=None):
         """The channel of ``loop`` (the running loop by default), made on first use; a channel
         inherited across fork or of a closed loop is replaced."""
-        if loop is None:
-            loop = self.get_running_loop()
+        return self._channel(self.get_running_loop() if loop is None else loop)
+
+    cdef _AioChannel _channel(self, loop):
+        cdef _AioChannel ch = self.last_channel
+        if loop is self.last_loop and not ch._stale():
+            return ch
         ch = self.channels.get(loop)
-        if ch is None or (<_AioChannel>ch).stale:
+        if ch is None or ch._stale():
             for old in [k for k in self.channels if k.is_closed()]:
                 del self.channels[old]
             ch = _AioChannel(loop, self.workers, self.max_in_flight)
             self.channels[loop] = ch
+        self.last_loop = loop
+        self.last_channel = ch
         return ch
 
     def take_channels(self):
         """Every channel, forgotten by the router (aclose closes them)."""
         chans = list(self.channels.values())
         self.channels.clear()
+        self.last_loop = self.last_channel = None
         return chans
 
 
@@ -321,7 +381,7 @@ cdef object _aio_route(object router, ccl_req *req, int kind, object secret):
     cdef _AioRouter r = <_AioRouter>router
     if not r.offload[req.entry]:
         return _AIO_INLINE
-    return (<_AioChannel>r.channel()).submit(req, kind, secret)
+    return r._channel(r.get_running_loop()).submit(req, kind, secret)
 
 
 def _aio_attach(CclLib lib, _AioRouter router):

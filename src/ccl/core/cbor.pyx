@@ -41,8 +41,25 @@ cdef frozenset _CBOR_FIELDS = frozenset({
 
 # A serialised argument that names none of those fields and is too short to hold a hex string
 # that nests past the limit needs no walk: this skips parsing a plain payment plan's YAML again
-# (about 80 us against a 600 us build).
-_CBOR_HINT = re.compile("|".join(sorted(_CBOR_FIELDS)))
+# (about 80 us against a 600 us build). Substring searches, ~10x cheaper than one regex of the
+# alternatives (sre tries every name at every offset): first four that every name contains,
+# then, only if one occurs, the names themselves.
+cdef tuple _CBOR_FIELD_NAMES = tuple(sorted(_CBOR_FIELDS))
+cdef tuple _CBOR_FIELD_PARTS = ("atum", "ript", "cbor", "_hex")
+if not all(any(part in f for part in _CBOR_FIELD_PARTS) for f in _CBOR_FIELDS):
+    raise AssertionError("a CBOR field name contains none of _CBOR_FIELD_PARTS")
+
+
+cdef bint _names_cbor_field(str text):
+    for part in _CBOR_FIELD_PARTS:
+        if part in text:
+            break
+    else:
+        return False
+    for field in _CBOR_FIELD_NAMES:
+        if field in text:
+            return True
+    return False
 
 
 cdef int _check_nested(object value, object text, str name) except -1:
@@ -55,7 +72,7 @@ cdef int _check_nested(object value, object text, str name) except -1:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     if not isinstance(text, str) or (len(text) <= 2 * CCL_CBOR_MAX_DEPTH and "\\" not in text
-                                     and _CBOR_HINT.search(text) is None):
+                                     and not _names_cbor_field(text)):
         return 0    # (a backslash may be an escape that spells a field name: walk then too)
     if isinstance(value, (str, bytes)):
         try:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ccl.hd import MAX_INDEX
+from ccl.hd import KINDS as _KINDS
+from ccl.hd import MAX_INDEX, MAX_THREADS, ROLES
 from ccl.network import Network
-
-_ROLES = (0, 1)
-_KINDS = ("base", "enterprise")
 
 
 def _check_int(value, name, lo, hi):
@@ -35,14 +33,14 @@ def _check_derivation(network, start, count, role, kind, account, partition_size
     count = _check_int(count, "count", 1, MAX_INDEX + 1)
     if start + count - 1 > MAX_INDEX:
         raise ValueError("start + count runs past index 2**31-1 (hardened indices)")
-    if role not in _ROLES or isinstance(role, bool):
+    if role not in ROLES.values() or isinstance(role, bool):
         raise ValueError(f"role must be 0 (external) or 1 (internal), got {role!r}")
     if kind not in _KINDS:
         raise ValueError(f"kind must be 'base' or 'enterprise', got {kind!r}")
     account = _check_int(account, "account", 0, MAX_INDEX)
     partition_size = _check_int(partition_size, "partition_size", 1, MAX_INDEX + 1)
     if threads is not None:
-        threads = _check_int(threads, "threads", 1, 256)
+        threads = _check_int(threads, "threads", 1, MAX_THREADS)
     return net, start, count, int(role), kind, account, partition_size, threads
 
 

@@ -1,4 +1,4 @@
-# Test hooks of the v2 curve layer (native/hd/curve/curve.h), used by ccl._hd's _curve_* helpers.
+# Test hooks of the v2 curve layer (native/hd/curve/curve.h), used by ccl._hd_testing.
 
 from libc.stdint cimport uint8_t, uint64_t
 

@@ -7,7 +7,6 @@ cdef extern from "hd/hd.h" nogil:
     enum:
         HD_OK
         HD_ERR_NOMEM
-        HD_ERR_MNEMONIC
         HD_ERR_WORDLIST
         HD_ERR_INDEX
         HD_ERR_DERIVE
@@ -34,6 +33,12 @@ cdef extern from "hd/hd.h" nogil:
         HD_MNEMONIC_MIN_WORDS
         HD_MNEMONIC_MAX_WORDS
         HD_KIND_ENTERPRISE
+        HD_MAX_THREADS
+        HD_ROLE_EXTERNAL
+        HD_ROLE_INTERNAL
+        HD_ROLE_STAKE
+    # 0x80000000u: a uint32 (as an enum it would convert to Python as a negative int).
+    const uint32_t HD_HARDENED
 
     ctypedef struct hd_account:
         pass

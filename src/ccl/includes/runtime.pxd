@@ -114,6 +114,7 @@ cdef extern from "ccl_aio.h" nogil:
     ccl_aio *ccl_aio_new(int workers)
     int ccl_aio_fd(const ccl_aio *a)
     int ccl_aio_workers(const ccl_aio *a)
+    size_t ccl_aio_backlog(const ccl_aio *a)
     ccl_aio_job *ccl_aio_job_new(const ccl_req *req, unsigned long long tag)
     ccl_aio_job *ccl_aio_job_fn_new(void (*fn)(void *), void (*fn_free)(void *), void *ctx,
                                     unsigned long long tag)

@@ -15,42 +15,10 @@ cdef tuple _chain_data(utxos, protocol_params, exec_units):
 
 # YAML 1.1 (libccl's parser and PyYAML) reads JSON text as the same document, so a dict plan is
 # sent as JSON (about 50x cheaper to produce than PyYAML's C dumper output) whenever JSON and YAML
-# agree on every scalar in it. Where they could differ, the YAML dumper is used as before: strings
-# outside printable ASCII (escapes), floats without a '.' ("1e-07" is a string in YAML 1.1) or not
-# finite, non-str keys, tuples and any other type (the YAML dumper's own error, unchanged).
-cdef bint _json_is_yaml(object plan) except -1:
-    cdef list stack = [plan]
-    cdef Py_ssize_t budget = 100000  # a plan this large gains nothing from the fast path
-    while stack:
-        budget -= 1
-        if budget < 0:
-            return False
-        node = stack.pop()
-        t = type(node)
-        if t is dict:
-            for key, item in (<dict>node).items():
-                if type(key) is not str or not _printable_ascii(key):
-                    return False
-                stack.append(item)
-        elif t is list:
-            stack.extend(<list>node)
-        elif t is str:
-            if not _printable_ascii(node):
-                return False
-        elif t is float:
-            if node != node or node in (_INF, -_INF) or "." not in repr(node):
-                return False
-        elif not (t is int or t is bool or node is None):
-            return False
-    return True
-
-
-_INF = float("inf")
-_PRINTABLE = re.compile(r"[ -~]*")
-
-
-cdef inline bint _printable_ascii(str s):
-    return _PRINTABLE.fullmatch(s) is not None
+# agree on every scalar in it (convert.pyx's _plain with yaml=True). Where they could differ, the
+# YAML dumper is used as before: strings outside printable ASCII (escapes), floats without a '.'
+# ("1e-07" is a string in YAML 1.1) or not finite, non-str keys, tuples and any other type (the
+# YAML dumper's own error, unchanged).
 
 
 cdef class QuickTx(_Namespace):
@@ -62,8 +30,8 @@ cdef class QuickTx(_Namespace):
 
     cdef object _plan_text(self, txplan):
         if isinstance(txplan, dict):
-            if _json_is_yaml(txplan):
-                return _json_dumps(txplan)
+            if _plain(txplan, True):
+                return _plain_json(txplan)
             yaml = _yaml()
             return yaml.dump(txplan, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
                              sort_keys=False)
