@@ -161,7 +161,7 @@ def stream(
     # The native engine formats the rows itself (one bytes object or Arrow batch per chunk).
     native = getattr(src, "native", None) if columns == COLUMNS else None
     fmt = getattr(writer, "native_format", None) if native is not None else None
-    wb = WriteBehind(writer.write_native) if fmt is not None and behind else None
+    wb = WriteBehind(_synced(writer, f)) if fmt is not None and behind else None
     try:
         while pos < end:
             n = min(chunk, end - pos)
@@ -188,6 +188,24 @@ def stream(
     finally:
         if wb is not None:
             wb.abandon()
+
+
+SYNC_BYTES = 32 << 20  # the write-behind thread fdatasyncs every this many bytes
+
+
+def _synced(writer, f):
+    """writer.write_native, then an fdatasync of f (a HashingFile) every SYNC_BYTES: the disk
+    writes overlap the derivation instead of all waiting for the commit's fsync."""
+    synced = 0
+
+    def write(chunk):
+        nonlocal synced
+        writer.write_native(chunk)
+        if f.size - synced >= SYNC_BYTES:
+            f.sync_data()
+            synced = f.size
+
+    return write
 
 
 @dataclass(frozen=True)
