@@ -111,3 +111,44 @@ def test_cli_native_rows_from_a_mnemonic(tmp_path, pub, fmt):
         import pyarrow.parquet as pq
 
         assert pq.read_table(str(out)).equals(pq.read_table(io.BytesIO(buf.getvalue())))
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_cli_manifest_hashes_what_the_write_behind_thread_wrote(tmp_path, pub, fmt):
+    """The rows are written (and, with --manifest only, hashed) on a write-behind thread: the
+    manifest's sha256 and size are the file's, over many chunks."""
+    import hashlib
+    import json
+
+    out = tmp_path / f"rows.{fmt}"
+    r = run_ccl(
+        "addresses", "--account-key", pub.to_bech32(), "--network", "mainnet",
+        "--count", "70000", "--format", fmt, "--out", str(out), "--manifest", cwd=tmp_path,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    doc = json.loads((tmp_path / f"rows.{fmt}.manifest.json").read_text())
+    data = out.read_bytes()
+    assert doc["bytes"] == len(data)
+    assert doc["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_write_behind_raises_a_write_error_in_the_caller_and_stops():
+    """A failing write (e.g. ENOSPC) comes back to the caller at its next put or at close, and
+    no later chunk is written; abandon() ends the thread."""
+    from ccl.cli.targets import WriteBehind
+
+    written = []
+
+    def write(chunk):
+        if chunk == 2:
+            raise OSError(28, "No space left on device")
+        written.append(chunk)
+
+    wb = WriteBehind(write)
+    with pytest.raises(OSError, match="No space"):
+        for i in range(100):
+            wb.put(i)
+        wb.close()
+    wb.abandon()
+    assert written == [0, 1]
+    assert not wb._thread.is_alive()

@@ -4,8 +4,8 @@ Subcommands (one module each): ``addresses`` (generate), ``verify`` (re-derive a
 output), ``find`` (reverse lookup of an address), ``keys`` (the watch-only hand-off). Shared
 pieces: :mod:`ccl.cli.options` (the flags), :mod:`ccl.cli.jobs` (the flags cross-checked once
 into an immutable job per command), :mod:`ccl.cli.sources` (keys, secret input, a new wallet),
-:mod:`ccl.cli.common` (limits, the error kinds, :class:`~ccl.cli.common.ExitStatus`) and
-:mod:`ccl.cli.output` (output targets, row schema, writers).
+:mod:`ccl.cli.common` (limits, the error kinds, :class:`~ccl.cli.common.ExitStatus`),
+:mod:`ccl.cli.targets` (where the rows go) and :mod:`ccl.cli.formats` (the row schema, writers).
 
 Exit status: 0 success; 1 a run-time failure (one line naming the file or input); 2 a usage
 error (argparse's, also for contradicting flags and refused outputs, before any work);

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 from ccl.cli import distributed, jobs, options
 from ccl.cli.common import ExitStatus, OutputRefused
-from ccl.cli.output import COLUMNS, FORMATS, HashingFile, make_writer, plan_output, rows
+from ccl.cli.formats import COLUMNS, FORMATS, make_writer, rows
 from ccl.cli.paths import check_distinct
 from ccl.cli.sources import DEFAULT_PHRASE_OUT, drop_new_wallet, new_wallet_path, open_source
+from ccl.cli.targets import HashingFile, WriteBehind, plan_output
 
 FIRST_CHUNK = 64
 MAX_CHUNK = 65536
@@ -147,33 +148,64 @@ def stream(
     *,
     bar=None,
     flush_each=False,
+    behind=False,
     columns=COLUMNS,
     first_chunk=FIRST_CHUNK,
     max_chunk=MAX_CHUNK,
 ):
-    """Write rows start .. start+count-1 through writer, in growing chunks (see module doc)."""
+    """Write rows start .. start+count-1 through writer, in growing chunks (see module doc).
+    With ``behind`` (a regular file), the engine's chunks are written by a
+    :class:`~ccl.cli.targets.WriteBehind` thread while the next one is derived."""
     pos, end = start, start + count
     chunk = first_chunk
     # The native engine formats the rows itself (one bytes object or Arrow batch per chunk).
     native = getattr(src, "native", None) if columns == COLUMNS else None
     fmt = getattr(writer, "native_format", None) if native is not None else None
-    while pos < end:
-        n = min(chunk, end - pos)
-        t0 = time.monotonic()
-        if fmt is not None:
-            writer.write_native(native(fmt, pos, n))
-        else:
-            writer.write(rows(src, pos, n, columns=columns))
-        if flush_each:
-            f.flush()
-        dt = time.monotonic() - t0
-        pos += n
-        if bar is not None:
-            bar.update(n)
-        if dt < CHUNK_FAST and chunk < max_chunk:
-            chunk *= 2
-        elif dt > CHUNK_SLOW and chunk > first_chunk:
-            chunk //= 2
+    wb = WriteBehind(_synced(writer, f)) if fmt is not None and behind else None
+    try:
+        while pos < end:
+            n = min(chunk, end - pos)
+            t0 = time.monotonic()
+            if wb is not None:
+                wb.put(native(fmt, pos, n))
+            elif fmt is not None:
+                writer.write_native(native(fmt, pos, n))
+            else:
+                writer.write(rows(src, pos, n, columns=columns))
+            if flush_each:
+                f.flush()
+            dt = time.monotonic() - t0
+            pos += n
+            if bar is not None:
+                bar.update(n)
+            if dt < CHUNK_FAST and chunk < max_chunk:
+                chunk *= 2
+            elif dt > CHUNK_SLOW and chunk > first_chunk:
+                chunk //= 2
+        if wb is not None:
+            wb, w = None, wb
+            w.close()
+    finally:
+        if wb is not None:
+            wb.abandon()
+
+
+SYNC_BYTES = 32 << 20  # the write-behind thread fdatasyncs every this many bytes
+
+
+def _synced(writer, f):
+    """writer.write_native, then an fdatasync of f (a HashingFile) every SYNC_BYTES: the disk
+    writes overlap the derivation instead of all waiting for the commit's fsync."""
+    synced = 0
+
+    def write(chunk):
+        nonlocal synced
+        writer.write_native(chunk)
+        if f.size - synced >= SYNC_BYTES:
+            f.sync_data()
+            synced = f.size
+
+    return write
 
 
 @dataclass(frozen=True)
@@ -187,7 +219,7 @@ class Targets:
 def plan_targets(job):
     """Refuse (OutputRefused, exit 2) what would harm a target, before anything is written."""
     if job.format == "parquet":
-        from ccl.cli.output import require_pyarrow
+        from ccl.cli.formats import require_pyarrow
 
         require_pyarrow()
     target = plan_output(job.out, force=job.force)
@@ -224,7 +256,7 @@ def write(job, targets, phrase_path):
         raise
     try:
         src, xvk = open_source(job, phrase_path)
-        hf = HashingFile(raw)
+        hf = HashingFile(raw, hashing=mtarget is not None)
         writer = make_writer(job.format, hf)
         bar = make_progress(job.count, target)
         native = job.engine == "native"
@@ -236,6 +268,7 @@ def write(job, targets, phrase_path):
             hf,
             bar=bar,
             flush_each=target.is_stdout or target.kind == "direct",
+            behind=target.kind == "atomic",
             first_chunk=FIRST_CHUNK if native else 2 * (job.threads or os.cpu_count() or 1),
             max_chunk=MAX_CHUNK if native else 256,
         )

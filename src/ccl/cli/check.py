@@ -136,6 +136,30 @@ class EngineCheck:
                             self.first_bad = (r["pos"], e)
                 self.checked += len(run_)
 
+    def native(self, first, fmt, block, k):
+        """Whether ``block`` (k whole lines) is byte for byte what ``ccl addresses --format fmt``
+        writes for the k rows from ``first`` (a normalised row) on: then every column of every
+        row is right (the engine's row formatter, ccl._hd.format_rows, writes them from the
+        addresses it derives). False when it cannot say (the stake kind, a last line without
+        LF, an index range the engine refuses) or the bytes differ: check row by row."""
+        if first["kind"] == "stake" or not block.endswith(b"\n"):
+            return False
+        from ccl._hd import format_rows
+
+        key, net = self.key_for(first["account"]), NETWORKS[first["network"]]
+        try:
+            want = format_rows(
+                key, net, first["index"], k, fmt=fmt, network_name=first["network"],
+                role=first["role"], kind=first["kind"], account=first["account"],
+                threads=self.job.threads,
+            )  # fmt: skip
+        except (ValueError, OverflowError):
+            return False
+        if want != block:
+            return False
+        self.checked += k
+        return True
+
     def result(self):
         """The number of rows checked; the first difference (CliError) if any."""
         self.flush()

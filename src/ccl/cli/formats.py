@@ -241,14 +241,16 @@ def _open(path):
         raise CliError(f"cannot read {path}: {e.strerror}") from None
 
 
-def count_rows(path, fmt):
-    """(rows, sha256 hex, bytes) of the file at path without keeping it: one streaming read."""
+def count_rows(path, fmt, *, hashing=True):
+    """(rows, sha256 hex or None without ``hashing``, bytes) of the file at path without
+    keeping it: one streaming read."""
     import hashlib
 
-    digest, size, lines, last = hashlib.sha256(), 0, 0, b"\n"
+    digest, size, lines, last = hashlib.sha256() if hashing else None, 0, 0, b"\n"
     with _open(path) as f:
         for block in iter(lambda: f.read(BLOCK), b""):
-            digest.update(block)
+            if digest is not None:
+                digest.update(block)
             size += len(block)
             lines += block.count(b"\n")
             last = block[-1:]
@@ -269,26 +271,100 @@ def count_rows(path, fmt):
         rows_ = lines - 1
     else:
         rows_ = lines
-    return rows_, digest.hexdigest(), size
+    return rows_, None if digest is None else digest.hexdigest(), size
+
+
+def decode_line(path, n, raw):
+    """The text of line n (its raw bytes, the newline included or not), CR LF taken like LF."""
+    if raw.endswith(b"\n"):
+        raw = raw[:-1]
+    if raw.endswith(b"\r"):
+        raw = raw[:-1]
+    try:
+        return raw.decode("ascii")
+    except UnicodeDecodeError:
+        if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raise CliError(
+                f"{path}: line 1 starts with a byte order mark (BOM, bytes EF BB BF)"
+            ) from None
+        raise CliError(f"{path}: line {n}: non-ASCII byte") from None
 
 
 def _text_lines(path):
     """(line number, text) of every line, CR LF taken like LF in every format."""
     with _open(path) as f:
         for n, raw in enumerate(f, 1):
-            if raw.endswith(b"\n"):
-                raw = raw[:-1]
-            if raw.endswith(b"\r"):
-                raw = raw[:-1]
-            try:
-                text = raw.decode("ascii")
-            except UnicodeDecodeError:
-                if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raise CliError(
-                        f"{path}: line 1 starts with a byte order mark (BOM, bytes EF BB BF)"
-                    ) from None
-                raise CliError(f"{path}: line {n}: non-ASCII byte") from None
-            yield n, text
+            yield n, decode_line(path, n, raw)
+
+
+#: The csv header line ``ccl addresses`` writes.
+CSV_HEADER = (",".join(COLUMNS) + "\n").encode("ascii")
+# Bytes per block of text_blocks(): ~2,000 csv rows, ~8,000 txt rows; small enough that verify's
+# heap stays within a few MB (a block, the engine's bytes for it, a split of it).
+TEXT_BLOCK = 1 << 19
+
+
+def text_blocks(path, fmt):
+    """(header, blocks) of a txt/csv/jsonl file, streamed: the csv header line as bytes (None
+    for txt/jsonl) and an iterator of (number of the block's first line, bytes of whole lines,
+    each ending in LF but perhaps the file's last), about TEXT_BLOCK bytes each."""
+    f = _open(path)
+    header = None
+    if fmt == "csv":
+        header = f.readline()
+        if not header:
+            f.close()
+            raise CliError(f"{path}: empty csv (no header)")
+
+    def blocks():
+        with f:
+            n = 2 if header is not None else 1
+            rest = b""
+            while True:
+                data = f.read(TEXT_BLOCK)
+                if not data:
+                    if rest:
+                        yield n, rest
+                    return
+                data = rest + data
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:
+                    rest = data
+                    continue
+                block, rest = data[:cut], data[cut:]
+                yield n, block
+                n += block.count(b"\n")
+
+    return header, blocks()
+
+
+def csv_header(path, line):
+    """The column names of a csv header line (text); it must name an 'address' column."""
+    header = next(csv.reader([line]), [])
+    if "address" not in header:
+        raise CliError(f"{path}: line 1: csv header has no 'address' column")
+    return header
+
+
+def parse_line(path, fmt, n, line, header=None):
+    """Row dict ('where' plus the columns) of line n (text) of a txt/csv/jsonl file; ``header``
+    the csv column names."""
+    if fmt == "txt":
+        return {"where": f"line {n}", "address": line}
+    if fmt == "csv":
+        row = next(csv.reader([line]), [])
+        if len(row) != len(header):
+            raise CliError(f"{path}: line {n}: {len(row)} fields, header has {len(header)}")
+        d = dict(zip(header, row))
+    else:
+        try:
+            d = json.loads(line)
+        except ValueError:
+            raise CliError(f"{path}: line {n}: not a JSON object") from None
+        if not isinstance(d, dict) or "address" not in d:
+            raise CliError(f"{path}: line {n}: no 'address' field")
+    d["where"] = f"line {n}"
+    return d
 
 
 def scan_rows(path, fmt):
@@ -313,30 +389,11 @@ def scan_rows(path, fmt):
                 raise CliError(f"cannot read {path} as parquet: {e}") from None
         return
     lines = _text_lines(path)
-    if fmt == "txt":
-        for n, line in lines:
-            yield {"where": f"line {n}", "address": line}
-    elif fmt == "csv":
+    header = None
+    if fmt == "csv":
         first = next(lines, None)
         if first is None:
             raise CliError(f"{path}: empty csv (no header)")
-        header = next(csv.reader([first[1]]), [])
-        if "address" not in header:
-            raise CliError(f"{path}: line 1: csv header has no 'address' column")
-        for n, line in lines:
-            row = next(csv.reader([line]), [])
-            if len(row) != len(header):
-                raise CliError(f"{path}: line {n}: {len(row)} fields, header has {len(header)}")
-            d = dict(zip(header, row))
-            d["where"] = f"line {n}"
-            yield d
-    else:
-        for n, line in lines:
-            try:
-                d = json.loads(line)
-            except ValueError:
-                raise CliError(f"{path}: line {n}: not a JSON object") from None
-            if not isinstance(d, dict) or "address" not in d:
-                raise CliError(f"{path}: line {n}: no 'address' field")
-            d["where"] = f"line {n}"
-            yield d
+        header = csv_header(path, first[1])
+    for n, line in lines:
+        yield parse_line(path, fmt, n, line, header)

@@ -254,7 +254,7 @@ def drop_new_wallet(path, command="addresses"):
 def open_source(job, phrase_path=None):
     """(RowSource, acct_xvk or None) for the job. With ``phrase_path`` (:func:`new_wallet_path`)
     a new wallet is created there first."""
-    from ccl.cli.output import RowSource
+    from ccl.cli.formats import RowSource
     from ccl.hd import address_key_hashes
 
     network = NETWORKS[job.network]

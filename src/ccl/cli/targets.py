@@ -230,22 +230,30 @@ def _plan(path, force, flag):
 
 
 class HashingFile:
-    """A write-only binary file wrapper that keeps a SHA-256 and a byte count of what passes."""
+    """A write-only binary file wrapper that counts the bytes that pass and, with ``hashing``
+    (a manifest will record it), keeps their SHA-256 (``sha256`` is None without)."""
 
-    def __init__(self, raw):
+    def __init__(self, raw, *, hashing=True):
         self.raw = raw
-        self.sha256 = hashlib.sha256()
+        self.sha256 = hashlib.sha256() if hashing else None
         self.size = 0
         self.closed = False
 
     def write(self, data):
         self.raw.write(data)
-        self.sha256.update(data)
+        if self.sha256 is not None:
+            self.sha256.update(data)  # releases the GIL for large buffers
         self.size += len(data)
         return len(data)
 
     def flush(self):
         self.raw.flush()
+
+    def sync_data(self):
+        """Flush and fdatasync what was written so far (a regular file, from the write-behind
+        thread: the commit's fsync then has little left to wait for)."""
+        self.raw.flush()
+        os.fdatasync(self.raw.fileno())
 
     def tell(self):
         return self.size
@@ -258,3 +266,64 @@ class HashingFile:
 
     def close(self):  # the Target owns the raw file
         self.closed = True
+
+
+class WriteBehind:
+    """Runs ``write(chunk)`` for each :meth:`put` chunk, in order, on a thread of its own, so
+    that writing (and hashing, compressing) chunk k overlaps the engine deriving chunk k+1:
+    the engine's C call, file writes, hashlib and pyarrow's writer all release the GIL. At most
+    ``depth`` chunks wait (bounded memory). For regular files only: a write there always
+    finishes, so :meth:`abandon` can wait for the thread (a FIFO's stalled reader could block
+    it forever; those targets are written in line)."""
+
+    def __init__(self, write, depth=1):
+        import queue
+        import threading
+
+        self._write = write
+        self._q = queue.Queue(maxsize=depth)
+        self._error = None
+        self._stop = False
+        self._thread = threading.Thread(target=self._run, name="ccl-write-behind", daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while True:
+            chunk = self._q.get()
+            if chunk is None:
+                return
+            if self._error is None and not self._stop:
+                try:
+                    self._write(chunk)
+                except BaseException as e:  # re-raised in the caller's thread
+                    self._error = e
+
+    def _raise(self):
+        if self._error is not None:
+            e, self._error = self._error, None
+            raise e
+
+    def put(self, chunk):
+        """Queue a chunk (waits while ``depth`` are queued); raises an earlier write's error."""
+        self._raise()
+        self._q.put(chunk)
+
+    def close(self):
+        """Wait until every queued chunk is written; raises a write's error."""
+        self._q.put(None)
+        self._thread.join()
+        self._raise()
+
+    def abandon(self):
+        """After an error or Ctrl-C in the caller: drop what waits, let the current write
+        finish and the thread end (the caller then aborts the target)."""
+        import queue
+
+        self._stop = True
+        while True:
+            try:
+                self._q.get_nowait()
+            except queue.Empty:
+                break
+        self._q.put(None)
+        self._thread.join()

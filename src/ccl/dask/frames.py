@@ -13,6 +13,8 @@ import pyarrow.compute as pc
 from ccl.dask.args import _check_derivation, _ranges
 from ccl.dask.errors import PartitionError
 from ccl.dask.secrets import _public_key
+from ccl.hd import AccountPublicKey
+from ccl.network import Network
 
 _STRING = pd.StringDtype("pyarrow")
 
@@ -21,8 +23,29 @@ def _range_text(part, lo, hi):
     return f"partition {part} (indices {lo}..{hi - 1})"
 
 
+# Rows per ccl._hd.arrow_rows call: one call (one chunk per column) for partitions up to the
+# default size; larger ones become chunked columns (int32 offsets hold ~20M addresses).
+_PIECE = 1 << 20
+_COLUMNS = ["index", "path", "address"]
+
+
 def _derive_table(key, net, lo, hi, role, kind, account, threads) -> pa.Table:
-    """Addresses lo..hi-1 as an Arrow table (index int64, path, address), in index order."""
+    """Addresses lo..hi-1 as an Arrow table (index int64, path, address), in index order. From
+    an AccountPublicKey (what :func:`addresses` passes) the columns are the engine's C buffers
+    (ccl._hd.arrow_rows, no Python object per address); any other key object is asked for its
+    ``addresses()`` (the same table, built from Python strings)."""
+    if hi > lo and isinstance(key, AccountPublicKey):
+        from ccl._hd import arrow_rows
+
+        name = Network(net).name.lower()
+        batches = [
+            arrow_rows(
+                key, net, s, min(_PIECE, hi - s), network_name=name, role=role, kind=kind,
+                account=account, threads=threads,
+            ).select(_COLUMNS)
+            for s in range(lo, hi, _PIECE)
+        ]  # fmt: skip
+        return pa.Table.from_batches(batches)
     addrs = (
         key.addresses(net, lo, hi - lo, role=role, kind=kind, threads=threads) if hi > lo else []
     )
