@@ -30,7 +30,7 @@
 typedef struct {
     crypto_auth_hmacsha512_state zstate; /* keyed with c_role, absorbed 0x02 || A_role */
     uint8_t role_pub[32];
-    const uint8_t *role_xprv;   /* engine 1 private path: role kL (sodium_malloc), else NULL */
+    const uint8_t *role_xprv;   /* engine 1 private path: role kL (caller's stack), else NULL */
     ge25519_cached role_cached; /* engine 2: A_role, decompressed once */
     int reject_zero;            /* engine 2: the public path refuses 8 * ZL = 0 (as v1 does) */
     uint8_t header;
@@ -309,7 +309,11 @@ int hd_addresses_from_account_engine(hd_account *a, int network, uint32_t role, 
                                      int engine) {
     addr_job job;
     uint8_t account_xpub[HD_XPUB_LEN], role_xpub[HD_XPUB_LEN];
-    uint8_t *role_xprv;
+    /* The role key lives on the stack and is wiped, like hd_account_role_xprv's copy: a
+       sodium_malloc per call (mmap, mprotect, mlock; munmap at sodium_free) took the process's
+       memory-map lock twice per call and serialised threads deriving from one shared AccountKey
+       (2 threads / 1: 1.15, #21). */
+    uint8_t role_xprv[HD_XPRV_LEN];
     int rc = check_args(network, role, kind, start, count);
 
     if (rc == HD_OK && engine != 1 && engine != 2) {
@@ -317,10 +321,6 @@ int hd_addresses_from_account_engine(hd_account *a, int network, uint32_t role, 
     }
     if (rc != HD_OK) {
         return rc;
-    }
-    role_xprv = (uint8_t *)sodium_malloc(HD_XPRV_LEN);
-    if (role_xprv == NULL) {
-        return HD_ERR_NOMEM;
     }
     memset(&job, 0, sizeof job);
     rc = hd_account_xpub(a, account_xpub);
@@ -345,6 +345,6 @@ int hd_addresses_from_account_engine(hd_account *a, int network, uint32_t role, 
         }
     }
     sodium_memzero(&job.zstate, sizeof job.zstate);
-    sodium_free(role_xprv);
+    sodium_memzero(role_xprv, sizeof role_xprv);
     return rc;
 }
