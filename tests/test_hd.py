@@ -725,15 +725,21 @@ def test_verify_preconditions(lib):
 # ---- one home per rule, one base class for the errors ----------------------------------------
 
 
-def test_limits_roles_and_kinds_have_one_home_that_the_cli_and_dask_import():
+def test_limits_roles_and_kinds_have_one_home_that_the_cli_imports():
     import ccl.cli.common as cli
-    import ccl.dask.args as dask_args
     import ccl.hd as hd
 
     assert (hd.MAX_INDEX, hd.MAX_THREADS, hd.STAKE_ROLE) == (2**31 - 1, 256, 2)  # BIP-32, pool.c
     assert hd.ROLES == {"external": 0, "internal": 1} and hd.KINDS == ("base", "enterprise")
     for name in ("MAX_INDEX", "MAX_THREADS", "ROLES", "STAKE_ROLE"):
         assert getattr(cli, name) is getattr(hd, name), name
+
+
+def test_limits_and_kinds_of_ccl_dask_are_the_engines():
+    pytest.importorskip("dask", reason="ccl.dask is the optional dask extra")
+    import ccl.dask.args as dask_args
+    import ccl.hd as hd
+
     assert dask_args._KINDS is hd.KINDS and dask_args.MAX_THREADS is hd.MAX_THREADS
 
 
