@@ -131,7 +131,10 @@ class External:
             L.append("")
         rest = {k: v for k, v in g.items() if k not in ("ratios", "note")}
         if rest:
-            L.append("```json")
-            L.append(json.dumps(rest, indent=1)[:4000])
+            text, lang = json.dumps(rest, indent=1), "json"
+            if len(text) > 4000:  # cut at a line; no longer JSON, so not highlighted as JSON
+                text, lang = text[:4000].rsplit("\n", 1)[0] + "\n...", "text"
+            L.append(f"```{lang}")
+            L.append(text)
             L.append("```\n")
         return L
