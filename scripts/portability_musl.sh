@@ -22,8 +22,9 @@ log() { printf '\n== portability_musl: %s\n' "$*"; }
 die() { echo "portability_musl: $*" >&2; exit 1; }
 [ "$(uname -m)" = x86_64 ] || { echo "portability_musl: x86_64 only; skipped"; exit 0; }
 T0=$(date +%s)
-PYVER=3.13.5
-SRC_TXZ="$CACHE/src/python3.13_$PYVER.orig.tar.xz"
+# shellcheck source=lib/cpython_source.sh
+. scripts/lib/cpython_source.sh  # PYVER, ORIG, ORIG_SHA256, cpython_source
+SRC_TXZ="$CACHE/src/$ORIG"
 MPY="$CACHE/musl-python/$PYVER"
 if ! command -v musl-gcc >/dev/null; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -33,12 +34,7 @@ fi
 
 # 1. The musl CPython (cached).
 if [ ! -f "$MPY/.complete" ]; then
-  if [ ! -f "$SRC_TXZ" ]; then
-    log "apt-get source python3.13 (orig tarball only) into $CACHE/src"
-    mkdir -p "$CACHE/src"
-    (cd "$CACHE/src" && apt-get source --download-only -qq python3.13 >/dev/null 2>&1) || true
-    [ -f "$SRC_TXZ" ] || die "no CPython $PYVER source at $SRC_TXZ"
-  fi
+  cpython_source  # Debian's orig tarball of the pinned version (scripts/lib/cpython_source.sh)
   log "CPython $PYVER with musl-gcc into $MPY"
   t=$(date +%s)
   work=$(mktemp -d /tmp/ccl-musl-python.XXXXXX)
