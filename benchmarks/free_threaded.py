@@ -7,6 +7,7 @@ machine it is far below 2). Rounds interleave 1- and 2-thread runs of every call
 the median over rounds of (calls/s with 2 threads) / (calls/s with 1).
 
     python benchmarks/free_threaded.py [--rounds R] [--seconds S] [--python PY ...] [--native]
+                                       [--isolate-option OPT ...] [--gc-ab]
 
 Without --python it measures the interpreter it runs on. With --python it runs itself under each
 interpreter given (e.g. the 3.13t and GIL 3.13 venvs scripts/freethreaded.sh builds) and prints
@@ -14,12 +15,15 @@ one JSON object: {"runs": {interpreter: {...}}, "ratios": {...}} (the harness's 
 format; every ratio is context, not gated: "gate": false). Cached interpreters are used when
 --python is "cached". Beside the interpreters it runs free_threaded_native.c (also alone with
 --native): the same calls on 1 and 2 OS threads through ccl's runtime with no Python, which tells
-libccl's own scaling apart from the binding's.
+libccl's own scaling apart from the binding's. --gc-ab runs only that native loop, each call
+in its own process, with the default isolate and with one starting on a 1 GB heap (few
+collections): the difference is what libccl's stop-the-world collector costs 2 threads.
 """
 
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -192,8 +196,12 @@ def rate(fn, threads, seconds, lib=None, key=None):
     return n / wall, n / max(sum(cpu), 1e-9), sum(cpu) / (wall * threads)
 
 
-def measure(rounds, seconds):
+def measure(rounds, seconds, options=()):
     table = TABLE
+    if options:
+        import ccl
+
+        ccl.configure(options=list(options))
     lib, key, account = shared()
     r1 = {k: [] for k in table}
     r2 = {k: [] for k in table}
@@ -207,6 +215,7 @@ def measure(rounds, seconds):
         "python": sys.version.split()[0] + ("" if gil else "t"),
         "gil_enabled": gil,
         "loadavg_before_after": None,
+        "isolate_options": list(options),
         "calls": {},
     }
     med = statistics.median
@@ -226,34 +235,100 @@ def measure(rounds, seconds):
     return out
 
 
-def native(rounds, seconds):
-    """benchmarks/free_threaded_native.c: the same calls on 1 and 2 OS threads through ccl's
-    runtime (native/ccl_runtime.c) with no Python: how far libccl and the runtime scale by
-    themselves. Compiled against the cached libccl into a temporary directory."""
+def _native_exe(tmp):
+    """Compiles free_threaded_native.c against the cached libccl into ``tmp``."""
     import shutil
-    import tempfile
 
     sys.path.insert(0, os.path.join(REPO, "scripts"))
-    import _common as C
     import fetch_libccl
 
     libdir = str(fetch_libccl.libccl_path().parent)
+    exe = os.path.join(tmp, "free_threaded_native")
+    cc = os.environ.get("CC") or shutil.which("cc") or "gcc"
+    subprocess.run(
+        [cc, "-O2", "-pthread", os.path.join(HERE, "free_threaded_native.c"),
+         os.path.join(REPO, "native", "ccl_runtime.c"), "-I", os.path.join(REPO, "native"),
+         "-I", os.path.join(REPO, "native", "include"), "-L", libdir, "-lccl",
+         f"-Wl,-rpath,{libdir}", "-o", exe],
+        check=True,
+    )  # fmt: skip
+    return exe
+
+
+_PAUSE = re.compile(r"\bPause .*?([0-9.]+)ms")
+
+
+def _run_native(exe, rounds, seconds, options=(), calls=None):
+    """One run of the native harness; with -XX:+PrintGC among ``options`` the young and full
+    collections it logged (stderr) are counted: collections per second and the share of the
+    run's wall time their pauses took (every thread stopped: the Serial GC is stop-the-world)."""
+    import _common as C
+
+    inputs = [C.BLAKE_HEX, C.EXPECTED_FIRST_ADDRESS, C.TX_CBOR, C.TXPLAN_YAML,
+              json.dumps(C.UTXOS), json.dumps(C.PROTOCOL_PARAMS)]  # fmt: skip
+    env = dict(os.environ)
+    if calls:
+        env["CCL_FT_NATIVE_CALLS"] = ",".join(calls)
+    t0 = time.perf_counter()
+    cp = subprocess.run(
+        [exe, str(rounds), str(seconds), *inputs, *options],
+        capture_output=True, text=True, check=True, env=env,
+    )  # fmt: skip
+    wall = time.perf_counter() - t0
+    out = json.loads(cp.stdout)
+    if options:
+        out["isolate_options"] = list(options)
+    if "-XX:+PrintGC" in options:
+        pauses = [float(x) for x in _PAUSE.findall(cp.stderr)]
+        out["gc"] = {
+            "collections_per_s": round(len(pauses) / wall, 1),
+            "pause_share": round(sum(pauses) / 1e3 / wall, 4),
+        }
+    return out
+
+
+def native(rounds, seconds, options=()):
+    """benchmarks/free_threaded_native.c: the same calls on 1 and 2 OS threads through ccl's
+    runtime (native/ccl_runtime.c) with no Python: how far libccl and the runtime scale by
+    themselves. Compiled against the cached libccl into a temporary directory."""
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="ccl-ft-native-") as tmp:
-        exe = os.path.join(tmp, "free_threaded_native")
-        cc = os.environ.get("CC") or shutil.which("cc") or "gcc"
-        subprocess.run(
-            [cc, "-O2", "-pthread", os.path.join(HERE, "free_threaded_native.c"),
-             os.path.join(REPO, "native", "ccl_runtime.c"), "-I", os.path.join(REPO, "native"),
-             "-I", os.path.join(REPO, "native", "include"), "-L", libdir, "-lccl",
-             f"-Wl,-rpath,{libdir}", "-o", exe],
-            check=True,
-        )  # fmt: skip
-        inputs = [C.BLAKE_HEX, C.EXPECTED_FIRST_ADDRESS, C.TX_CBOR, C.TXPLAN_YAML,
-                  json.dumps(C.UTXOS), json.dumps(C.PROTOCOL_PARAMS)]  # fmt: skip
-        cp = subprocess.run(
-            [exe, str(rounds), str(seconds), *inputs], capture_output=True, text=True, check=True
-        )
-    return json.loads(cp.stdout)
+        return _run_native(_native_exe(tmp), rounds, seconds, options)
+
+
+#: the young generation a --gc-ab run starts with: large enough that a few seconds of calls
+#: trigger few collections (the adaptive policy then shrinks it back within ~10 s of full-speed
+#: allocation, so it is a diagnosis, not a setting that lasts: docs/FREE_THREADING.md)
+GC_AB_OPTION = "-Xms1g"
+GC_AB_CALLS = ("blake2b_256", "address_validate", "tx_hash", "quicktx_build")
+
+
+def gc_ab(rounds, seconds):
+    """Is libccl's garbage collector what keeps 2 OS threads below the pure-C control? Each call
+    runs in its own process (the control beside it), once with the default isolate and once
+    starting with a 1 GB heap, both logging collections. Per call and setting: the 2/1 ratio over
+    the control's (1.0: scales like pure C) and the collections per second."""
+    import tempfile
+
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="ccl-ft-native-") as tmp:
+        exe = _native_exe(tmp)
+        for name in GC_AB_CALLS:
+            out[name] = {}
+            for label, opts in (("default", ["-XX:+PrintGC"]),
+                                ("large_young", ["-XX:+PrintGC", GC_AB_OPTION])):  # fmt: skip
+                r = _run_native(exe, rounds, seconds, opts, calls=[name])
+                c, ctl = r["calls"][name], r["calls"]["control"]
+                out[name][label] = {
+                    "t2_over_t1": c["t2_over_t1"],
+                    "control_t2_over_t1": ctl["t2_over_t1"],
+                    "over_control": round(c["t2_over_t1"] / ctl["t2_over_t1"], 3),
+                    "cpu_efficiency_2t": c["cpu_efficiency_2t"],
+                    "us_per_call_1t": c["us_per_call_1t"],
+                    **r["gc"],
+                }
+    return out
 
 
 def _ratio(value, better, desc):
@@ -271,13 +346,27 @@ def main():
     ap.add_argument(
         "--python", nargs="*", help="interpreters to run under ('cached': the 3.13t/3.13 venvs)"
     )
+    ap.add_argument(
+        "--isolate-option", action="append", default=[], metavar="OPT",
+        help="a GraalVM isolate option for every run, Python (ccl.configure) and native "
+        "(repeatable; e.g. -XX:+PrintGC)",
+    )  # fmt: skip
+    ap.add_argument(
+        "--gc-ab", action="store_true",
+        help=f"only the native calls, each with the default isolate and with {GC_AB_OPTION} "
+        "(few collections): is the collector what keeps libccl's 2/1 ratio below the control's?",
+    )  # fmt: skip
     a = ap.parse_args()
+    opts = a.isolate_option
+    if a.gc_ab:
+        print(json.dumps({"gc_ab": gc_ab(a.rounds, a.seconds), "uptime": os.getloadavg()}))
+        return
     if a.native:
-        print(json.dumps(native(a.rounds, a.seconds)))
+        print(json.dumps(native(a.rounds, a.seconds, opts)))
         return
     if a.python is None:
         before = os.getloadavg()
-        res = measure(a.rounds, a.seconds)
+        res = measure(a.rounds, a.seconds, opts)
         res["loadavg_before_after"] = [round(before[0], 2), round(os.getloadavg()[0], 2)]
         print(json.dumps(res))
         return
@@ -285,7 +374,8 @@ def main():
     runs, ratios = {}, {}
     for py in pys:
         cp = subprocess.run(
-            [py, __file__, "--rounds", str(a.rounds), "--seconds", str(a.seconds)],
+            [py, __file__, "--rounds", str(a.rounds), "--seconds", str(a.seconds)]
+            + [f"--isolate-option={o}" for o in opts],
             capture_output=True,
             text=True,
             check=False,
@@ -317,7 +407,7 @@ def main():
             )  # fmt: skip
     if pys:
         try:
-            runs["native"] = nat = native(a.rounds, a.seconds)
+            runs["native"] = nat = native(a.rounds, a.seconds, opts)
         except (OSError, subprocess.CalledProcessError, ImportError) as e:
             runs["native"] = {"error": str(e)[-2000:]}
         else:
