@@ -7,7 +7,7 @@ machine it is far below 2). Rounds interleave 1- and 2-thread runs of every call
 the median over rounds of (calls/s with 2 threads) / (calls/s with 1).
 
     python benchmarks/free_threaded.py [--rounds R] [--seconds S] [--python PY ...] [--native]
-                                       [--isolate-option OPT ...] [--gc-ab]
+                                       [--isolate-option OPT ...] [--isolates N] [--gc-ab]
 
 Without --python it measures the interpreter it runs on. With --python it runs itself under each
 interpreter given (e.g. the 3.13t and GIL 3.13 venvs scripts/freethreaded.sh builds) and prints
@@ -196,12 +196,12 @@ def rate(fn, threads, seconds, lib=None, key=None):
     return n / wall, n / max(sum(cpu), 1e-9), sum(cpu) / (wall * threads)
 
 
-def measure(rounds, seconds, options=()):
+def measure(rounds, seconds, options=(), isolates=None):
     table = TABLE
-    if options:
+    if options or isolates:
         import ccl
 
-        ccl.configure(options=list(options))
+        ccl.configure(options=list(options), isolates=isolates)
     lib, key, account = shared()
     r1 = {k: [] for k in table}
     r2 = {k: [] for k in table}
@@ -216,6 +216,7 @@ def measure(rounds, seconds, options=()):
         "gil_enabled": gil,
         "loadavg_before_after": None,
         "isolate_options": list(options),
+        "isolates": isolates or 1,
         "calls": {},
     }
     med = statistics.median
@@ -258,7 +259,7 @@ def _native_exe(tmp):
 _PAUSE = re.compile(r"\bPause .*?([0-9.]+)ms")
 
 
-def _run_native(exe, rounds, seconds, options=(), calls=None):
+def _run_native(exe, rounds, seconds, options=(), calls=None, isolates=None):
     """One run of the native harness; with -XX:+PrintGC among ``options`` the young and full
     collections it logged (stderr) are counted: collections per second and the share of the
     run's wall time their pauses took (every thread stopped: the Serial GC is stop-the-world)."""
@@ -269,6 +270,8 @@ def _run_native(exe, rounds, seconds, options=(), calls=None):
     env = dict(os.environ)
     if calls:
         env["CCL_FT_NATIVE_CALLS"] = ",".join(calls)
+    if isolates:
+        env["CCL_FT_ISOLATES"] = str(isolates)
     t0 = time.perf_counter()
     cp = subprocess.run(
         [exe, str(rounds), str(seconds), *inputs, *options],
@@ -276,6 +279,8 @@ def _run_native(exe, rounds, seconds, options=(), calls=None):
     )  # fmt: skip
     wall = time.perf_counter() - t0
     out = json.loads(cp.stdout)
+    if isolates:
+        out["isolates"] = isolates
     if options:
         out["isolate_options"] = list(options)
     if "-XX:+PrintGC" in options:
@@ -287,14 +292,14 @@ def _run_native(exe, rounds, seconds, options=(), calls=None):
     return out
 
 
-def native(rounds, seconds, options=()):
+def native(rounds, seconds, options=(), isolates=None):
     """benchmarks/free_threaded_native.c: the same calls on 1 and 2 OS threads through ccl's
     runtime (native/ccl_runtime.c) with no Python: how far libccl and the runtime scale by
     themselves. Compiled against the cached libccl into a temporary directory."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="ccl-ft-native-") as tmp:
-        return _run_native(_native_exe(tmp), rounds, seconds, options)
+        return _run_native(_native_exe(tmp), rounds, seconds, options, isolates=isolates)
 
 
 #: the young generation a --gc-ab run starts with: large enough that a few seconds of calls
@@ -356,17 +361,25 @@ def main():
         help=f"only the native calls, each with the default isolate and with {GC_AB_OPTION} "
         "(few collections): is the collector what keeps libccl's 2/1 ratio below the control's?",
     )  # fmt: skip
+    ap.add_argument(
+        "--isolates", type=int, default=None, metavar="N",
+        help="ccl.configure(isolates=N) in every run: threads spread over N isolates, each with "
+        "its own collector (ratio names get an _isoN suffix)",
+    )  # fmt: skip
     a = ap.parse_args()
     opts = a.isolate_option
+    iso = a.isolates
+    sfx = f"_iso{iso}" if iso else ""
+    isd = f", threads over {iso} isolates" if iso else ""
     if a.gc_ab:
         print(json.dumps({"gc_ab": gc_ab(a.rounds, a.seconds), "uptime": os.getloadavg()}))
         return
     if a.native:
-        print(json.dumps(native(a.rounds, a.seconds, opts)))
+        print(json.dumps(native(a.rounds, a.seconds, opts, iso)))
         return
     if a.python is None:
         before = os.getloadavg()
-        res = measure(a.rounds, a.seconds, opts)
+        res = measure(a.rounds, a.seconds, opts, iso)
         res["loadavg_before_after"] = [round(before[0], 2), round(os.getloadavg()[0], 2)]
         print(json.dumps(res))
         return
@@ -375,7 +388,8 @@ def main():
     for py in pys:
         cp = subprocess.run(
             [py, __file__, "--rounds", str(a.rounds), "--seconds", str(a.seconds)]
-            + [f"--isolate-option={o}" for o in opts],
+            + [f"--isolate-option={o}" for o in opts]
+            + ([f"--isolates={iso}"] if iso else []),
             capture_output=True,
             text=True,
             check=False,
@@ -389,32 +403,32 @@ def main():
         runs[res["python"]] = res
         tag = "ft" if not res["gil_enabled"] else "gil"
         for name, v in res["calls"].items():
-            ratios[f"{tag}_{name}_t2_over_t1"] = _ratio(
+            ratios[f"{tag}_{name}_t2_over_t1{sfx}"] = _ratio(
                 v["t2_over_t1"], "higher",
-                f"{res['python']}: {name}, 2 Python threads / 1 (control beside it)",
+                f"{res['python']}: {name}, 2 Python threads / 1 (control beside it){isd}",
             )  # fmt: skip
     ft = next((r for r in runs.values() if r.get("gil_enabled") is False), None)
     gil = next((r for r in runs.values() if r.get("gil_enabled") is True), None)
     if ft and gil:
         for name, v in ft["calls"].items():
-            ratios[f"ft_over_gil_{name}_1t"] = _ratio(
+            ratios[f"ft_over_gil_{name}_1t{sfx}"] = _ratio(
                 round(v["us_per_call_1t"] / gil["calls"][name]["us_per_call_1t"], 3), "lower",
                 f"{name}: single-thread cost on 3.13t / on the GIL build",
             )  # fmt: skip
-            ratios[f"ft_over_gil_{name}_1t_cpu"] = _ratio(
+            ratios[f"ft_over_gil_{name}_1t_cpu{sfx}"] = _ratio(
                 round(v["cpu_us_per_call_1t"] / gil["calls"][name]["cpu_us_per_call_1t"], 3),
                 "lower", f"{name}: single-thread CPU time per call on 3.13t / on the GIL build",
             )  # fmt: skip
     if pys:
         try:
-            runs["native"] = nat = native(a.rounds, a.seconds, opts)
+            runs["native"] = nat = native(a.rounds, a.seconds, opts, iso)
         except (OSError, subprocess.CalledProcessError, ImportError) as e:
             runs["native"] = {"error": str(e)[-2000:]}
         else:
             for name, v in nat["calls"].items():
-                ratios[f"native_{name}_t2_over_t1"] = _ratio(
+                ratios[f"native_{name}_t2_over_t1{sfx}"] = _ratio(
                     v["t2_over_t1"], "higher",
-                    f"C loop through ccl's runtime, no Python: {name}, 2 OS threads / 1",
+                    f"C loop through ccl's runtime, no Python: {name}, 2 OS threads / 1{isd}",
                 )  # fmt: skip
     note = "no cached 3.13t: run scripts/freethreaded.sh first" if not pys else ""
     print(json.dumps({"runs": runs, "ratios": ratios, "uptime": os.getloadavg(), "note": note}))

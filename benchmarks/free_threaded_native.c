@@ -157,6 +157,9 @@ int main(int argc, char **argv) {
     /* isolate options after the inputs (e.g. -XX:+PrintGC, -Xmn64m), through the runtime's one
        place that builds them */
     if (argc > 9 && ccl_rt_set_options(argc - 9, (const char *const *)argv + 9) != 0) return 2;
+    /* CCL_FT_ISOLATES=N: threads spread over N isolates, as ccl.configure(isolates=N) */
+    const char *isolates = getenv("CCL_FT_ISOLATES");
+    if (isolates != NULL && ccl_rt_set_isolates(atoi(isolates)) != 0) return 2;
     int rounds = atoi(argv[1]);
     double seconds = atof(argv[2]);
     if (rounds < 1 || rounds > 64 || seconds <= 0) return 2;

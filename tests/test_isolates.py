@@ -38,9 +38,7 @@ def _gc_numbering_restarts(stderr):
 
 def test_two_isolates_give_two_busy_threads_a_heap_and_collector_each():
     proc = child(
-        _TWO_BUSY_THREADS.format(
-            configure='ccl.configure(isolates=2, options=["-XX:+PrintGC"])'
-        )
+        _TWO_BUSY_THREADS.format(configure='ccl.configure(isolates=2, options=["-XX:+PrintGC"])')
     )
     info = report(assert_ok(proc), "info")
     assert info["ok"] == [True, True], info
@@ -60,9 +58,11 @@ def test_by_default_threads_share_one_isolate():
 def test_a_thread_takes_the_isolate_with_fewest_threads():
     # The main thread stays attached to the first isolate; threads started one after another
     # (each gone before the next) all land in the second one: it is created once, then reused.
+    # Gone means detached: the exit hook runs after join() returns, hence the wait for the
+    # attached count to fall back to the main thread alone (the hook's decrement is tested too).
     out = assert_ok(
         child("""
-        import json, threading
+        import json, threading, time
         import ccl
         from ccl._core import _runtime_info
         ccl.configure(isolates=3)
@@ -72,6 +72,9 @@ def test_a_thread_takes_the_isolate_with_fewest_threads():
         for _ in range(3):
             t = threading.Thread(target=lambda: lib.crypto.blake2b_256("00"))
             t.start(); t.join()
+            deadline = time.monotonic() + 10
+            while _runtime_info()["attached_threads"] > 1 and time.monotonic() < deadline:
+                time.sleep(0.001)
             seen.append(_runtime_info()["isolates"])
         print("seen", json.dumps(seen))
     """)
@@ -124,3 +127,58 @@ def test_isolates_cannot_change_once_an_isolate_exists():
     """)
     )
     assert "refused True" in out
+
+
+def test_batch_workers_spread_over_the_isolates_and_detach():
+    # A *_many call's native worker threads attach like any thread: with the main thread in the
+    # first isolate, the workers take the second; results are in order, and once the batch is
+    # over every worker has detached (only the main thread stays attached).
+    out = assert_ok(
+        child("""
+        import hashlib, json, time
+        import ccl
+        from ccl._core import _runtime_info
+        ccl.configure(isolates=2)
+        lib = ccl.CclLib()
+        lib.crypto.blake2b_256("00")             # the main thread: the first isolate
+        items = [k.to_bytes(4, "big") * 8 for k in range(2000)]
+        want = [hashlib.blake2b(b, digest_size=32).hexdigest() for b in items]
+        got = lib.crypto.blake2b_256_many([b.hex() for b in items], threads=4)
+        isolates = _runtime_info()["isolates"]
+        deadline = time.monotonic() + 10            # a worker's exit hook may run a bit later
+        while _runtime_info()["attached_threads"] > 1 and time.monotonic() < deadline:
+            time.sleep(0.001)
+        print("batch", json.dumps([got == want, isolates, _runtime_info()["attached_threads"]]))
+    """)
+    )
+    assert report(out, "batch") == [True, 2, 1]
+
+
+def test_close_stops_calls_in_every_isolate():
+    # One handle shared by threads attached to two isolates: close() makes the next call in
+    # each raise CclClosedError; the isolates stay, so a new handle works in both.
+    out = assert_ok(
+        child("""
+        import json, threading
+        import ccl
+        from ccl._core import _runtime_info
+        ccl.configure(isolates=2)
+        lib = ccl.CclLib()
+        attached, closed, done = threading.Barrier(2), threading.Event(), []
+        def work():
+            lib.crypto.blake2b_256("00")        # the two threads: one isolate each
+            attached.wait()
+            closed.wait()
+            try:
+                lib.crypto.blake2b_256("00")
+            except ccl.CclClosedError:
+                done.append(len(ccl.CclLib().crypto.blake2b_256("00")) == 64)
+        threads = [threading.Thread(target=work) for _ in range(2)]
+        for t in threads: t.start()
+        while _runtime_info()["attached_threads"] < 2: pass
+        lib.close(); closed.set()
+        for t in threads: t.join()
+        print("closed", json.dumps([done, _runtime_info()["isolates"]]))
+    """)
+    )
+    assert report(out, "closed") == [[True, True], 2]
