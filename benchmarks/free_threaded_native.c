@@ -22,8 +22,10 @@
  * Isolate options given after the inputs reach the isolate through ccl_rt_set_options, as
  * ccl.configure(options=...) does: `-XX:+PrintGC` logs every collection to stderr, `-Xms1g`
  * starts with a young generation large enough that few collections happen in a short run.
- * free_threaded.py --gc-ab runs both, one call per process (CCL_FT_NATIVE_CALLS=name): it showed
- * that what keeps libccl's 2-thread ratio below the C control's is its stop-the-world collector
+ * CCL_FT_ISOLATES=N spreads the threads over N isolates (ccl.configure(isolates=N)),
+ * CCL_FT_WARMUP=S runs each call for S seconds first. free_threaded.py --gc-ab compares one
+ * isolate with two, at the steady state, one call per process (CCL_FT_NATIVE_CALLS=name): what
+ * keeps libccl's 2-thread ratio below the C control's is its stop-the-world collector
  * (docs/FREE_THREADING.md, Scaling).
  */
 #define _GNU_SOURCE
@@ -199,6 +201,14 @@ int main(int argc, char **argv) {
     int run[NCALLS];
     for (int k = 0; k < NCALLS; k++)
         run[k] = k == 0 || only == NULL || selected(only, calls[k].name);
+    /* CCL_FT_WARMUP=S: first S seconds of 2 threads on each call, discarded: the collector's
+       young generation shrinks to its steady size within seconds (in every isolate: the two
+       threads attach to different ones when there are several) */
+    const char *warm = getenv("CCL_FT_WARMUP");
+    for (int k = 0; warm != NULL && k < NCALLS; k++) {
+        double unused[3];
+        if (run[k] && k > 0 && rate(&calls[k], 2, atof(warm), unused)) return 1;
+    }
     for (int r = 0; r < rounds; r++) {
         for (int k = 0; k < NCALLS; k++) {
             if (!run[k]) continue;
