@@ -7,6 +7,7 @@ machine it is far below 2). Rounds interleave 1- and 2-thread runs of every call
 the median over rounds of (calls/s with 2 threads) / (calls/s with 1).
 
     python benchmarks/free_threaded.py [--rounds R] [--seconds S] [--python PY ...] [--native]
+                                       [--isolate-option OPT ...] [--isolates N] [--gc-ab]
 
 Without --python it measures the interpreter it runs on. With --python it runs itself under each
 interpreter given (e.g. the 3.13t and GIL 3.13 venvs scripts/freethreaded.sh builds) and prints
@@ -14,12 +15,15 @@ one JSON object: {"runs": {interpreter: {...}}, "ratios": {...}} (the harness's 
 format; every ratio is context, not gated: "gate": false). Cached interpreters are used when
 --python is "cached". Beside the interpreters it runs free_threaded_native.c (also alone with
 --native): the same calls on 1 and 2 OS threads through ccl's runtime with no Python, which tells
-libccl's own scaling apart from the binding's.
+libccl's own scaling apart from the binding's. --gc-ab runs only that native loop, each call
+in its own process after a warm-up, with one isolate and with two (a collector per thread): the
+difference is what libccl's stop-the-world collector costs 2 threads sharing one.
 """
 
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -192,8 +196,12 @@ def rate(fn, threads, seconds, lib=None, key=None):
     return n / wall, n / max(sum(cpu), 1e-9), sum(cpu) / (wall * threads)
 
 
-def measure(rounds, seconds):
+def measure(rounds, seconds, options=(), isolates=None):
     table = TABLE
+    if options or isolates:
+        import ccl
+
+        ccl.configure(options=list(options), isolates=isolates)
     lib, key, account = shared()
     r1 = {k: [] for k in table}
     r2 = {k: [] for k in table}
@@ -207,6 +215,8 @@ def measure(rounds, seconds):
         "python": sys.version.split()[0] + ("" if gil else "t"),
         "gil_enabled": gil,
         "loadavg_before_after": None,
+        "isolate_options": list(options),
+        "isolates": isolates or 1,
         "calls": {},
     }
     med = statistics.median
@@ -226,34 +236,107 @@ def measure(rounds, seconds):
     return out
 
 
-def native(rounds, seconds):
-    """benchmarks/free_threaded_native.c: the same calls on 1 and 2 OS threads through ccl's
-    runtime (native/ccl_runtime.c) with no Python: how far libccl and the runtime scale by
-    themselves. Compiled against the cached libccl into a temporary directory."""
+def _native_exe(tmp):
+    """Compiles free_threaded_native.c against the cached libccl into ``tmp``."""
     import shutil
-    import tempfile
 
     sys.path.insert(0, os.path.join(REPO, "scripts"))
-    import _common as C
     import fetch_libccl
 
     libdir = str(fetch_libccl.libccl_path().parent)
+    exe = os.path.join(tmp, "free_threaded_native")
+    cc = os.environ.get("CC") or shutil.which("cc") or "gcc"
+    subprocess.run(
+        [cc, "-O2", "-pthread", os.path.join(HERE, "free_threaded_native.c"),
+         os.path.join(REPO, "native", "ccl_runtime.c"), "-I", os.path.join(REPO, "native"),
+         "-I", os.path.join(REPO, "native", "include"), "-L", libdir, "-lccl",
+         f"-Wl,-rpath,{libdir}", "-o", exe],
+        check=True,
+    )  # fmt: skip
+    return exe
+
+
+_PAUSE = re.compile(r"\bPause .*?([0-9.]+)ms")
+
+
+def _run_native(exe, rounds, seconds, options=(), calls=None, isolates=None):
+    """One run of the native harness; with -XX:+PrintGC among ``options`` the young and full
+    collections it logged (stderr) are counted: collections per second and the share of the
+    run's wall time their pauses took (every thread stopped: the Serial GC is stop-the-world)."""
+    import _common as C
+
+    inputs = [C.BLAKE_HEX, C.EXPECTED_FIRST_ADDRESS, C.TX_CBOR, C.TXPLAN_YAML,
+              json.dumps(C.UTXOS), json.dumps(C.PROTOCOL_PARAMS)]  # fmt: skip
+    env = dict(os.environ)
+    if calls:
+        env["CCL_FT_NATIVE_CALLS"] = ",".join(calls)
+    if isolates:
+        env["CCL_FT_ISOLATES"] = str(isolates)
+    t0 = time.perf_counter()
+    cp = subprocess.run(
+        [exe, str(rounds), str(seconds), *inputs, *options],
+        capture_output=True, text=True, check=True, env=env,
+    )  # fmt: skip
+    wall = time.perf_counter() - t0
+    out = json.loads(cp.stdout)
+    if isolates:
+        out["isolates"] = isolates
+    if options:
+        out["isolate_options"] = list(options)
+    if "-XX:+PrintGC" in options:
+        pauses = [float(x) for x in _PAUSE.findall(cp.stderr)]
+        out["gc"] = {
+            "collections_per_s": round(len(pauses) / wall, 1),
+            "pause_share": round(sum(pauses) / 1e3 / wall, 4),
+        }
+    return out
+
+
+def native(rounds, seconds, options=(), isolates=None):
+    """benchmarks/free_threaded_native.c: the same calls on 1 and 2 OS threads through ccl's
+    runtime (native/ccl_runtime.c) with no Python: how far libccl and the runtime scale by
+    themselves. Compiled against the cached libccl into a temporary directory."""
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="ccl-ft-native-") as tmp:
-        exe = os.path.join(tmp, "free_threaded_native")
-        cc = os.environ.get("CC") or shutil.which("cc") or "gcc"
-        subprocess.run(
-            [cc, "-O2", "-pthread", os.path.join(HERE, "free_threaded_native.c"),
-             os.path.join(REPO, "native", "ccl_runtime.c"), "-I", os.path.join(REPO, "native"),
-             "-I", os.path.join(REPO, "native", "include"), "-L", libdir, "-lccl",
-             f"-Wl,-rpath,{libdir}", "-o", exe],
-            check=True,
-        )  # fmt: skip
-        inputs = [C.BLAKE_HEX, C.EXPECTED_FIRST_ADDRESS, C.TX_CBOR, C.TXPLAN_YAML,
-                  json.dumps(C.UTXOS), json.dumps(C.PROTOCOL_PARAMS)]  # fmt: skip
-        cp = subprocess.run(
-            [exe, str(rounds), str(seconds), *inputs], capture_output=True, text=True, check=True
-        )
-    return json.loads(cp.stdout)
+        return _run_native(_native_exe(tmp), rounds, seconds, options, isolates=isolates)
+
+
+GC_AB_CALLS = ("blake2b_256", "address_validate", "tx_hash", "quicktx_build")
+#: seconds of calls before measuring: the collector shrinks its young generation from 48 MB to
+#: its steady 4-5 MB within seconds, and the steady state is what a backend lives in
+GC_AB_WARMUP = 4
+
+
+def gc_ab(rounds, seconds):
+    """Is libccl's garbage collector what keeps 2 OS threads below the pure-C control? Each call
+    runs in its own process (the control beside it), after a warm-up to the collector's steady
+    state, once with one isolate and once with two (each thread its own isolate and collector),
+    logging collections. Per call and setting: the 2/1 ratio, the same over the control's (1.0:
+    scales like pure C) and the collections per second."""
+    import tempfile
+
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="ccl-ft-native-") as tmp:
+        exe = _native_exe(tmp)
+        os.environ["CCL_FT_WARMUP"] = str(GC_AB_WARMUP)
+        try:
+            for name in GC_AB_CALLS:
+                out[name] = {}
+                for label, iso in (("one_isolate", None), ("two_isolates", 2)):
+                    r = _run_native(exe, rounds, seconds, ["-XX:+PrintGC"], [name], iso)
+                    c, ctl = r["calls"][name], r["calls"]["control"]
+                    out[name][label] = {
+                        "t2_over_t1": c["t2_over_t1"],
+                        "control_t2_over_t1": ctl["t2_over_t1"],
+                        "over_control": round(c["t2_over_t1"] / ctl["t2_over_t1"], 3),
+                        "cpu_efficiency_2t": c["cpu_efficiency_2t"],
+                        "us_per_call_1t": c["us_per_call_1t"],
+                        **r["gc"],
+                    }
+        finally:
+            del os.environ["CCL_FT_WARMUP"]
+    return out
 
 
 def _ratio(value, better, desc):
@@ -271,13 +354,35 @@ def main():
     ap.add_argument(
         "--python", nargs="*", help="interpreters to run under ('cached': the 3.13t/3.13 venvs)"
     )
+    ap.add_argument(
+        "--isolate-option", action="append", default=[], metavar="OPT",
+        help="a GraalVM isolate option for every run, Python (ccl.configure) and native "
+        "(repeatable; e.g. -XX:+PrintGC)",
+    )  # fmt: skip
+    ap.add_argument(
+        "--gc-ab", action="store_true",
+        help="only the native calls, each at the collector's steady state with one isolate and "
+        "with two: is the collector what keeps libccl's 2/1 ratio below the control's?",
+    )  # fmt: skip
+    ap.add_argument(
+        "--isolates", type=int, default=None, metavar="N",
+        help="ccl.configure(isolates=N) in every run: threads spread over N isolates, each with "
+        "its own collector (ratio names get an _isoN suffix)",
+    )  # fmt: skip
     a = ap.parse_args()
+    opts = a.isolate_option
+    iso = a.isolates
+    sfx = f"_iso{iso}" if iso else ""
+    isd = f", threads over {iso} isolates" if iso else ""
+    if a.gc_ab:
+        print(json.dumps({"gc_ab": gc_ab(a.rounds, a.seconds), "uptime": os.getloadavg()}))
+        return
     if a.native:
-        print(json.dumps(native(a.rounds, a.seconds)))
+        print(json.dumps(native(a.rounds, a.seconds, opts, iso)))
         return
     if a.python is None:
         before = os.getloadavg()
-        res = measure(a.rounds, a.seconds)
+        res = measure(a.rounds, a.seconds, opts, iso)
         res["loadavg_before_after"] = [round(before[0], 2), round(os.getloadavg()[0], 2)]
         print(json.dumps(res))
         return
@@ -285,7 +390,9 @@ def main():
     runs, ratios = {}, {}
     for py in pys:
         cp = subprocess.run(
-            [py, __file__, "--rounds", str(a.rounds), "--seconds", str(a.seconds)],
+            [py, __file__, "--rounds", str(a.rounds), "--seconds", str(a.seconds)]
+            + [f"--isolate-option={o}" for o in opts]
+            + ([f"--isolates={iso}"] if iso else []),
             capture_output=True,
             text=True,
             check=False,
@@ -299,32 +406,32 @@ def main():
         runs[res["python"]] = res
         tag = "ft" if not res["gil_enabled"] else "gil"
         for name, v in res["calls"].items():
-            ratios[f"{tag}_{name}_t2_over_t1"] = _ratio(
+            ratios[f"{tag}_{name}_t2_over_t1{sfx}"] = _ratio(
                 v["t2_over_t1"], "higher",
-                f"{res['python']}: {name}, 2 Python threads / 1 (control beside it)",
+                f"{res['python']}: {name}, 2 Python threads / 1 (control beside it){isd}",
             )  # fmt: skip
     ft = next((r for r in runs.values() if r.get("gil_enabled") is False), None)
     gil = next((r for r in runs.values() if r.get("gil_enabled") is True), None)
     if ft and gil:
         for name, v in ft["calls"].items():
-            ratios[f"ft_over_gil_{name}_1t"] = _ratio(
+            ratios[f"ft_over_gil_{name}_1t{sfx}"] = _ratio(
                 round(v["us_per_call_1t"] / gil["calls"][name]["us_per_call_1t"], 3), "lower",
                 f"{name}: single-thread cost on 3.13t / on the GIL build",
             )  # fmt: skip
-            ratios[f"ft_over_gil_{name}_1t_cpu"] = _ratio(
+            ratios[f"ft_over_gil_{name}_1t_cpu{sfx}"] = _ratio(
                 round(v["cpu_us_per_call_1t"] / gil["calls"][name]["cpu_us_per_call_1t"], 3),
                 "lower", f"{name}: single-thread CPU time per call on 3.13t / on the GIL build",
             )  # fmt: skip
     if pys:
         try:
-            runs["native"] = nat = native(a.rounds, a.seconds)
+            runs["native"] = nat = native(a.rounds, a.seconds, opts, iso)
         except (OSError, subprocess.CalledProcessError, ImportError) as e:
             runs["native"] = {"error": str(e)[-2000:]}
         else:
             for name, v in nat["calls"].items():
-                ratios[f"native_{name}_t2_over_t1"] = _ratio(
+                ratios[f"native_{name}_t2_over_t1{sfx}"] = _ratio(
                     v["t2_over_t1"], "higher",
-                    f"C loop through ccl's runtime, no Python: {name}, 2 OS threads / 1",
+                    f"C loop through ccl's runtime, no Python: {name}, 2 OS threads / 1{isd}",
                 )  # fmt: skip
     note = "no cached 3.13t: run scripts/freethreaded.sh first" if not pys else ""
     print(json.dumps({"runs": runs, "ratios": ratios, "uptime": os.getloadavg(), "note": note}))

@@ -13,10 +13,20 @@
  * benchmarks/contenders/_common.py, as arguments):
  *     cc -O2 -pthread free_threaded_native.c native/ccl_runtime.c -I native -I native/include \
  *        -L <libdir> -lccl -Wl,-rpath,<libdir> -o free_threaded_native
- *     free_threaded_native ROUNDS SECONDS BLAKE_HEX ADDRESS TX_CBOR PLAN_YAML UTXOS_JSON PP_JSON
+ *     free_threaded_native ROUNDS SECONDS BLAKE_HEX ADDRESS TX_CBOR PLAN_YAML UTXOS_JSON PP_JSON \
+ *        [ISOLATE_OPTION...]
  * Prints one JSON object: per call, the
  * median over rounds of (calls/s, 2 threads) / (calls/s, 1 thread), calls per CPU-second 2/1
  * (1.0 = sharing costs nothing per call) and the CPU share the 2 threads got.
+ *
+ * Isolate options given after the inputs reach the isolate through ccl_rt_set_options, as
+ * ccl.configure(options=...) does: `-XX:+PrintGC` logs every collection to stderr, `-Xms1g`
+ * starts with a young generation large enough that few collections happen in a short run.
+ * CCL_FT_ISOLATES=N spreads the threads over N isolates (ccl.configure(isolates=N)),
+ * CCL_FT_WARMUP=S runs each call for S seconds first. free_threaded.py --gc-ab compares one
+ * isolate with two, at the steady state, one call per process (CCL_FT_NATIVE_CALLS=name): what
+ * keeps libccl's 2-thread ratio below the C control's is its stop-the-world collector
+ * (docs/FREE_THREADING.md, Scaling).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -117,6 +127,19 @@ static int rate(const call_t *c, int threads, double seconds, double res[3]) {
     return failed;
 }
 
+/* whether `name` is one of the comma-separated names in `list` */
+static int selected(const char *list, const char *name) {
+    size_t n = strlen(name);
+    for (const char *p = list; *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && strncmp(p, name, n) == 0) return 1;
+        if (!end) break;
+        p = end + 1;
+    }
+    return 0;
+}
+
 static int cmp(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
@@ -128,11 +151,17 @@ static double median(double *v, int n) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 9) {
+    if (argc < 9) {
         fprintf(stderr, "usage: free_threaded_native ROUNDS SECONDS BLAKE_HEX ADDRESS TX_CBOR "
-                        "PLAN_YAML UTXOS_JSON PP_JSON\n");
+                        "PLAN_YAML UTXOS_JSON PP_JSON [ISOLATE_OPTION...]\n");
         return 2;
     }
+    /* isolate options after the inputs (e.g. -XX:+PrintGC, -Xmn64m), through the runtime's one
+       place that builds them */
+    if (argc > 9 && ccl_rt_set_options(argc - 9, (const char *const *)argv + 9) != 0) return 2;
+    /* CCL_FT_ISOLATES=N: threads spread over N isolates, as ccl.configure(isolates=N) */
+    const char *isolates = getenv("CCL_FT_ISOLATES");
+    if (isolates != NULL && ccl_rt_set_isolates(atoi(isolates)) != 0) return 2;
     int rounds = atoi(argv[1]);
     double seconds = atof(argv[2]);
     if (rounds < 1 || rounds > 64 || seconds <= 0) return 2;
@@ -166,8 +195,23 @@ int main(int argc, char **argv) {
             return 1;
         }
     }
+    /* CCL_FT_NATIVE_CALLS=name,name: only those calls (and the control), e.g. one call per
+       process so that every call sees the same young-generation history (--gc-ab) */
+    const char *only = getenv("CCL_FT_NATIVE_CALLS");
+    int run[NCALLS];
+    for (int k = 0; k < NCALLS; k++)
+        run[k] = k == 0 || only == NULL || selected(only, calls[k].name);
+    /* CCL_FT_WARMUP=S: first S seconds of 2 threads on each call, discarded: the collector's
+       young generation shrinks to its steady size within seconds (in every isolate: the two
+       threads attach to different ones when there are several) */
+    const char *warm = getenv("CCL_FT_WARMUP");
+    for (int k = 0; warm != NULL && k < NCALLS; k++) {
+        double unused[3];
+        if (run[k] && k > 0 && rate(&calls[k], 2, atof(warm), unused)) return 1;
+    }
     for (int r = 0; r < rounds; r++) {
         for (int k = 0; k < NCALLS; k++) {
+            if (!run[k]) continue;
             if (rate(&calls[k], 1, seconds, r1[k][r]) || rate(&calls[k], 2, seconds, r2[k][r])) {
                 fprintf(stderr, "free_threaded_native: %s failed in a loop\n", calls[k].name);
                 return 1;
@@ -175,7 +219,8 @@ int main(int argc, char **argv) {
         }
     }
     printf("{\"rounds\": %d, \"seconds\": %g, \"calls\": {", rounds, seconds);
-    for (int k = 0; k < NCALLS; k++) {
+    for (int k = 0, first = 1; k < NCALLS; k++) {
+        if (!run[k]) continue;
         double ratio[64], eff[64], share[64], best1 = 0;
         for (int r = 0; r < rounds; r++) {
             ratio[r] = r2[k][r][0] / r1[k][r][0];
@@ -185,8 +230,9 @@ int main(int argc, char **argv) {
         }
         printf("%s\"%s\": {\"us_per_call_1t\": %.3f, \"t2_over_t1\": %.3f, "
                "\"cpu_efficiency_2t\": %.3f, \"cpu_share_2t\": %.3f}",
-               k ? ", " : "", calls[k].name, 1e6 / best1, median(ratio, rounds),
+               first ? "" : ", ", calls[k].name, 1e6 / best1, median(ratio, rounds),
                median(eff, rounds), median(share, rounds));
+        first = 0;
     }
     printf("}}\n");
     return 0;

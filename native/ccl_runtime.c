@@ -10,7 +10,13 @@
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 static pthread_key_t g_exit_key;
-static graal_isolate_t *g_isolate;     /* isolate of the current generation, or NULL */
+/* Isolates of the current generation (slot 0 first; NULL until a thread needs it). Threads are
+   spread over g_nisolates of them (configure(isolates=N), default 1): each isolate has its own
+   heap and its own stop-the-world collector, so a collection stops only its own threads. */
+static graal_isolate_t *g_isolates[CCL_RT_MAX_ISOLATES];
+static long g_slot_attached[CCL_RT_MAX_ISOLATES]; /* threads attached to each, atomic */
+static int g_nisolates = 1;
+static int g_created;                  /* isolates created in this generation */
 static unsigned long g_generation = 1; /* bumped in each fork child */
 static long g_attached;                /* threads attached in this generation */
 static int g_argc;                     /* isolate options, argv[0] is a placeholder */
@@ -18,6 +24,7 @@ static char **g_argv;
 
 static __thread graal_isolatethread_t *t_thread;
 static __thread unsigned long t_generation;
+static __thread int t_slot;
 
 static unsigned long generation_now(void) {
     return __atomic_load_n(&g_generation, __ATOMIC_ACQUIRE);
@@ -29,6 +36,7 @@ static void on_thread_exit(void *unused) {
     (void)unused;
     if (t_thread != NULL && t_generation == generation_now()) {
         graal_detach_thread(t_thread);
+        __atomic_fetch_sub(&g_slot_attached[t_slot], 1, __ATOMIC_RELAXED);
         __atomic_fetch_sub(&g_attached, 1, __ATOMIC_RELAXED);
     }
     t_thread = NULL;
@@ -39,7 +47,9 @@ static void on_thread_exit(void *unused) {
    on first use. The lock is re-initialised because a vanished thread may have held it. */
 static void on_fork_child(void) {
     pthread_mutex_init(&g_lock, NULL);
-    g_isolate = NULL;
+    memset(g_isolates, 0, sizeof g_isolates);
+    memset(g_slot_attached, 0, sizeof g_slot_attached);
+    g_created = 0;
     g_attached = 0;
     __atomic_add_fetch(&g_generation, 1, __ATOMIC_RELEASE);
     t_thread = NULL;
@@ -50,11 +60,28 @@ static void init_once(void) {
     pthread_atfork(NULL, NULL, on_fork_child);
 }
 
+int ccl_rt_set_isolates(int n) {
+    if (n < 1 || n > CCL_RT_MAX_ISOLATES) return -2;
+    pthread_once(&g_once, init_once);
+    pthread_mutex_lock(&g_lock);
+    int rc = g_created ? -1 : 0;
+    if (rc == 0) g_nisolates = n;
+    pthread_mutex_unlock(&g_lock);
+    return rc;
+}
+
+int ccl_rt_isolates(void) {
+    pthread_mutex_lock(&g_lock);
+    int n = g_created;
+    pthread_mutex_unlock(&g_lock);
+    return n;
+}
+
 int ccl_rt_set_options(int argc, const char *const *argv) {
     int rc = 0;
     pthread_once(&g_once, init_once);
     pthread_mutex_lock(&g_lock);
-    if (g_isolate != NULL) {
+    if (g_created) {
         rc = -1;
         goto out;
     }
@@ -86,7 +113,7 @@ out:
 
 int ccl_rt_started(void) {
     pthread_mutex_lock(&g_lock);
-    int started = g_isolate != NULL;
+    int started = g_created > 0;
     pthread_mutex_unlock(&g_lock);
     return started;
 }
@@ -98,22 +125,33 @@ static int attach_slow(graal_isolatethread_t **out) {
     pthread_once(&g_once, init_once);
     pthread_mutex_lock(&g_lock);
     unsigned long gen = generation_now();
-    if (g_isolate == NULL) {
+    /* the isolate with the fewest attached threads (the lowest slot on a tie): with N isolates
+       and N long-lived threads, each thread has an isolate, and a collector, of its own */
+    int slot = 0;
+    for (int k = 1; k < g_nisolates; k++)
+        if (__atomic_load_n(&g_slot_attached[k], __ATOMIC_RELAXED) <
+            __atomic_load_n(&g_slot_attached[slot], __ATOMIC_RELAXED))
+            slot = k;
+    if (g_isolates[slot] == NULL) {
         graal_create_isolate_params_t params;
         memset(&params, 0, sizeof params);
         params.version = 3;
         params.argc = g_argc;
         params.argv = g_argv;
-        if (graal_create_isolate(g_argv ? &params : NULL, &g_isolate, &th) != 0) {
-            g_isolate = NULL;
+        if (graal_create_isolate(g_argv ? &params : NULL, &g_isolates[slot], &th) != 0) {
+            g_isolates[slot] = NULL;
             rc = CCL_RT_ISOLATE_FAILED;
+        } else {
+            g_created++;
         }
-    } else if (graal_attach_thread(g_isolate, &th) != 0) {
+    } else if (graal_attach_thread(g_isolates[slot], &th) != 0) {
         rc = CCL_RT_ATTACH_FAILED;
     }
     if (rc == 0) {
-        /* atomic: on_thread_exit() decrements it without the lock */
+        /* atomic: on_thread_exit() decrements them without the lock */
+        __atomic_fetch_add(&g_slot_attached[slot], 1, __ATOMIC_RELAXED);
         __atomic_fetch_add(&g_attached, 1, __ATOMIC_RELAXED);
+        t_slot = slot;
         t_thread = th;
         t_generation = gen;
         pthread_setspecific(g_exit_key, (void *)th);

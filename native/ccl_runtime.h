@@ -1,7 +1,11 @@
 /*
  * The ccl runtime: the only code that touches graal_* and the libccl call protocol.
  *
- * - One GraalVM isolate per process, created on first use with the options set beforehand.
+ * - One GraalVM isolate per process by default, created on first use with the options set
+ *   beforehand; ccl_rt_set_isolates(N) spreads threads over up to N isolates instead (each OS
+ *   thread attaches to the one with the fewest attached threads, created when first needed).
+ *   libccl's collector stops every thread of its isolate: with one isolate per busy thread, one
+ *   thread's collection no longer stops the others (docs/FREE_THREADING.md, Scaling).
  * - One IsolateThread per OS thread, attached on that thread's first call, cached in C thread-local
  *   storage and detached by a pthread key destructor when the OS thread exits.
  * - A pthread_atfork child handler forgets the inherited isolate (it may be locked by a parent
@@ -56,6 +60,17 @@ typedef struct {
 /* Sets isolate runtime options (e.g. "-Xmx256m"). Fails with -1 once an isolate exists in this
    process generation, -2 on allocation failure. Copies its arguments. */
 int ccl_rt_set_options(int argc, const char *const *argv);
+
+/* Upper bound of ccl_rt_set_isolates(). */
+#define CCL_RT_MAX_ISOLATES 64
+
+/* Sets how many isolates threads are spread over (1 to CCL_RT_MAX_ISOLATES; default 1). Each
+   gets the options of ccl_rt_set_options() and its own heap of that size. Fails with -1 once an
+   isolate exists in this process generation, -2 when n is out of range. */
+int ccl_rt_set_isolates(int n);
+
+/* Number of isolates created in this process generation. */
+int ccl_rt_isolates(void);
 
 /* Whether an isolate exists in this process generation. */
 int ccl_rt_started(void);

@@ -33,6 +33,9 @@ from support.data import payment_plan, utxos_for
 
 SECONDS = float(sys.argv[1])
 THREADS = 8
+ISOLATES = int(sys.argv[2])
+if ISOLATES > 1:
+    ccl.configure(isolates=ISOLATES)  # the threads spread over several isolates
 
 def rss_mb():
     with open("/proc/self/status") as f:
@@ -178,13 +181,16 @@ print("stress " + json.dumps({
     "closed_errors": sum(closed_seen), "closes": stats.get("closes"), "mismatches": bad[:20],
     "n_mismatches": len(bad), "rss_warm_mb": round(after[0][1], 1), "rss_end_mb": round(after[-1][1], 1),
     "rss_slope_mb_per_s": round(slope, 3), "gil_enabled": gil,
-    "attached": ccl._core._runtime_info()["attached_threads"]}))
+    "attached": ccl._core._runtime_info()["attached_threads"],
+    "isolates": ccl._core._runtime_info()["isolates"]}))
 """
 
 
-def _stress(seconds):
-    proc = child(CHILD.replace("sys.argv[1]", repr(str(seconds))), timeout=seconds * 6 + 120)
+def _stress(seconds, isolates=1):
+    code = CHILD.replace("sys.argv[1]", repr(str(seconds))).replace("sys.argv[2]", repr(isolates))
+    proc = child(code, timeout=seconds * 6 + 120)
     r = report(assert_ok(proc), "stress")
+    assert r["isolates"] == isolates, r  # 8 threads at once fill every isolate
     print("stress figures:", r)
     assert r["n_mismatches"] == 0, r["mismatches"]
     assert r["calls"] > 1000, r
@@ -198,6 +204,12 @@ def _stress(seconds):
 
 def test_stress_8_threads_every_family_close_racing():
     _stress(float(os.environ.get("CCL_STRESS_SECONDS", "20")))
+
+
+def test_stress_8_threads_over_4_isolates():
+    # configure(isolates=4): the same races with the threads (and batch and HD workers) spread
+    # over four isolates, each with its own heap and collector
+    _stress(float(os.environ.get("CCL_STRESS_SECONDS", "20")) / 2, isolates=4)
 
 
 @pytest.mark.slow

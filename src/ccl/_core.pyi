@@ -47,6 +47,7 @@ def configure(
     max_heap: Union[int, str, None] = ...,
     options: Sequence[str] = ...,
     max_input: Optional[int] = ...,
+    isolates: Optional[int] = ...,
 ) -> None: ...
 
 @disjoint_base

@@ -46,6 +46,7 @@ cdef extern from "ccl_runtime.h" nogil:
     enum:
         CCL_RT_ISOLATE_FAILED
         CCL_RT_CANCELLED
+        CCL_RT_MAX_ISOLATES
     ctypedef struct ccl_req:
         int entry
         int wipe
@@ -68,6 +69,8 @@ cdef extern from "ccl_runtime.h" nogil:
         char *data
     int ccl_rt_set_options(int argc, const char *const *argv)
     int ccl_rt_started()
+    int ccl_rt_set_isolates(int n)
+    int ccl_rt_isolates()
     void ccl_rt_call(const ccl_req *req, ccl_out *out, char *buf, size_t cap)
     void ccl_rt_out_free(ccl_out *out, int wipe)
     const char *ccl_rt_library_path()
