@@ -60,6 +60,15 @@ EXTERNAL = [
         full_args=["--python", "cached", "--rounds", "7", "--seconds", "0.5"],
         timeout=900,
     ),
+    # The same with ccl.configure(isolates=2): one isolate, and one stop-the-world collector, per
+    # busy thread (docs/FREE_THREADING.md, "libccl's collector"); ratio names end in _iso2.
+    External(
+        "free_threaded_iso2",
+        "free_threaded.py",
+        quick_args=["--python", "cached", "--rounds", "3", "--seconds", "0.3", "--isolates", "2"],
+        full_args=["--python", "cached", "--rounds", "7", "--seconds", "0.5", "--isolates", "2"],
+        timeout=900,
+    ),
 ]  # fmt: skip
 from .backend import GROUP as BACKEND  # noqa: E402 - ccl.aio and the reference service (#20)
 
