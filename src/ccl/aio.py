@@ -17,6 +17,12 @@ redaction of secrets and wiping of native buffers are the sync API's.
 Batch methods (``*_many``, ``iter_*``) and ``quicktx.build_with`` (a provider does network I/O)
 run the sync method in a thread (``asyncio.to_thread``): one hop per batch, not per item.
 
+Lanes: the calls of tens of milliseconds (everything that derives from a mnemonic, the wallet
+calls) run on a slow lane, threads of their own at a lower CPU priority (nice 5), so a
+``quicktx.build`` or a signature never waits in a queue behind a 90 ms derivation, and on a
+saturated machine the loop and the fast calls get the CPU first. ``slow_workers=0`` puts every
+offloaded call on the one lane.
+
 Limits: at most ``max_in_flight`` offloaded requests are queued natively per loop (default
 ``DEFAULT_MAX_IN_FLIGHT``); an await beyond that waits for a slot, holding nothing native.
 """
@@ -246,8 +252,9 @@ def _close_channel(ch):
 class AsyncCclLib:
     """``CclLib`` for asyncio: ``await lib.tx.hash(cbor)``; same arguments, results and errors.
 
-    ``workers`` native threads per event loop run the slow calls (default: one per CPU);
-    ``max_in_flight`` bounds the requests queued natively per loop; ``offload`` is ``"auto"``
+    ``workers`` native threads per event loop run the offloaded calls (default: one per CPU), and
+    ``slow_workers`` more (default: as many) the mnemonic derivations and wallet calls, at nice 5
+    (0: those share the ``workers``); ``max_in_flight`` bounds the requests queued natively per loop; ``offload`` is ``"auto"``
     (slow calls to the workers, calls of a few microseconds inline), ``"all"`` or ``"none"``.
     Use from any number of loops (each gets its own queue on first use) and after fork (a child
     gets a fresh queue). ``await lib.aclose()`` (or ``async with``) waits for calls in flight.
@@ -260,16 +267,28 @@ class AsyncCclLib:
     PREVIEW = CclLib.PREVIEW
 
     def __init__(
-        self, lib_path=None, *, workers=None, max_in_flight=DEFAULT_MAX_IN_FLIGHT, offload="auto"
+        self,
+        lib_path=None,
+        *,
+        workers=None,
+        slow_workers=None,
+        max_in_flight=DEFAULT_MAX_IN_FLIGHT,
+        offload="auto",
     ):
         if workers is None:
             workers = default_workers()
-        for name, value in (("workers", workers), ("max_in_flight", max_in_flight)):
+        if slow_workers is None:
+            slow_workers = workers
+        for name, value in (
+            ("workers", workers),
+            ("slow_workers", slow_workers),
+            ("max_in_flight", max_in_flight),
+        ):
             if not isinstance(value, int) or isinstance(value, bool):
                 raise TypeError(f"{name} must be an int, not {type(value).__name__}")
         if not isinstance(offload, str):
             raise TypeError(f"offload must be a str, not {type(offload).__name__}")
-        self._router = _AioRouter(workers, max_in_flight, offload)
+        self._router = _AioRouter(workers, slow_workers, max_in_flight, offload)
         self._lib = CclLib(lib_path)
         self._plain = CclLib(lib_path)
         _aio_attach(self._lib, self._router)
@@ -293,6 +312,10 @@ class AsyncCclLib:
     @property
     def workers(self):
         return self._router.workers
+
+    @property
+    def slow_workers(self):
+        return self._router.slow_workers
 
     async def version(self):
         """libccl's version string."""
