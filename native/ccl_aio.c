@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 enum { QUEUED = 0, RUNNING = 1, CANCELLED = 2 };
@@ -86,9 +84,6 @@ static void *worker(void *arg) {
     /* Named for ps/top and /proc/<pid>/task/<tid>/comm (at most 15 characters). */
     if (((worker_arg *)arg)->lane == CCL_AIO_SLOW) {
         pthread_setname_np(pthread_self(), "ccl-aio-slow");
-        /* Linux keeps a nice value per thread: this one only. Failure leaves the default. */
-        int r = setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), CCL_AIO_SLOW_NICE);
-        (void)r;
     } else {
         pthread_setname_np(pthread_self(), "ccl-aio");
     }

@@ -23,9 +23,12 @@
  * - Lanes: a queue has a fast lane (its `workers` threads) and, when asked for, a slow lane with
  *   threads of its own for the calls of tens of milliseconds (mnemonic derivations, wallet
  *   addresses). The owner sets job->lane. A slow job then never holds a fast worker, so a 0.2 ms
- *   call never waits behind a 90 ms one in a FIFO; the slow threads run at nice
- *   CCL_AIO_SLOW_NICE, so on a busy machine the kernel gives the CPU to the fast workers and the
- *   event loop first, while idle cores still go to the derivations (nice only weighs shares).
+ *   call never waits behind a 90 ms one in a FIFO: the kernel shares the cores between the
+ *   lanes' threads (time slices of a few ms) instead. The slow threads keep the process's
+ *   priority on purpose: a lower one (nice 5 was measured) starves the whole isolate, not just
+ *   the derivations, since a garbage collection waits at a safepoint for every attached thread;
+ *   a slow-lane thread kept off the CPU then stalls the fast workers and the loop's inline calls
+ *   (service p90 on the 1% mix rose from ~0.2 s to ~1.8 s on a loaded machine).
  * - Function jobs (ccl_aio_job_fn_new): the same queue, cancellation and completion path for a C
  *   function of another module (ccl.hd's address ranges), run without the isolate.
  *
@@ -48,9 +51,6 @@ extern "C" {
 #define CCL_AIO_FAST 0
 #define CCL_AIO_SLOW 1
 
-/* Nice value of the slow lane's threads (CFS weight 335 against 1024 at nice 0: about a quarter
-   of a contended core each, all of an idle one). */
-#define CCL_AIO_SLOW_NICE 5
 
 typedef struct ccl_aio ccl_aio;
 

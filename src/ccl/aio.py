@@ -18,10 +18,9 @@ Batch methods (``*_many``, ``iter_*``) and ``quicktx.build_with`` (a provider do
 run the sync method in a thread (``asyncio.to_thread``): one hop per batch, not per item.
 
 Lanes: the calls of tens of milliseconds (everything that derives from a mnemonic, the wallet
-calls) run on a slow lane, threads of their own at a lower CPU priority (nice 5), so a
-``quicktx.build`` or a signature never waits in a queue behind a 90 ms derivation, and on a
-saturated machine the loop and the fast calls get the CPU first. ``slow_workers=0`` puts every
-offloaded call on the one lane.
+calls) run on a slow lane, threads of their own, so a ``quicktx.build`` or a signature never
+waits in a queue behind a 90 ms derivation: the kernel time-slices the cores between the lanes
+instead. ``slow_workers=0`` puts every offloaded call on the one lane.
 
 Limits: at most ``max_in_flight`` offloaded requests are queued natively per loop (default
 ``DEFAULT_MAX_IN_FLIGHT``); an await beyond that waits for a slot, holding nothing native.
@@ -253,8 +252,8 @@ class AsyncCclLib:
     """``CclLib`` for asyncio: ``await lib.tx.hash(cbor)``; same arguments, results and errors.
 
     ``workers`` native threads per event loop run the offloaded calls (default: one per CPU), and
-    ``slow_workers`` more (default: as many) the mnemonic derivations and wallet calls, at nice 5
-    (0: those share the ``workers``); ``max_in_flight`` bounds the requests queued natively per loop; ``offload`` is ``"auto"``
+    ``slow_workers`` more (default: as many) the mnemonic derivations and wallet calls (0: those
+    share the ``workers``); ``max_in_flight`` bounds the requests queued natively per loop; ``offload`` is ``"auto"``
     (slow calls to the workers, calls of a few microseconds inline), ``"all"`` or ``"none"``.
     Use from any number of loops (each gets its own queue on first use) and after fork (a child
     gets a fresh queue). ``await lib.aclose()`` (or ``async with``) waits for calls in flight.
