@@ -51,7 +51,6 @@ extern "C" {
 #define CCL_AIO_FAST 0
 #define CCL_AIO_SLOW 1
 
-
 typedef struct ccl_aio ccl_aio;
 
 typedef struct ccl_aio_job {

@@ -253,8 +253,9 @@ class AsyncCclLib:
 
     ``workers`` native threads per event loop run the offloaded calls (default: one per CPU), and
     ``slow_workers`` more (default: as many) the mnemonic derivations and wallet calls (0: those
-    share the ``workers``); ``max_in_flight`` bounds the requests queued natively per loop; ``offload`` is ``"auto"``
-    (slow calls to the workers, calls of a few microseconds inline), ``"all"`` or ``"none"``.
+    share the ``workers``); ``max_in_flight`` bounds the requests queued natively per loop;
+    ``offload`` is ``"auto"`` (slow calls to the workers, calls of a few microseconds inline),
+    ``"all"`` or ``"none"``.
     Use from any number of loops (each gets its own queue on first use) and after fork (a child
     gets a fresh queue). ``await lib.aclose()`` (or ``async with``) waits for calls in flight.
     """
