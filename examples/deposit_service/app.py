@@ -6,9 +6,9 @@ posted in the body (the slow call). The same app comes in three variants, to com
 calls meet the event loop (benchmarks/harness/groups/backend.py drives them with wrk):
 
 * ``aio``    -- ``await`` on ``ccl.aio.AsyncCclLib``: slow calls on ccl's native workers, fast
-  ones inline; the derivations (``POST /derive``) on the slow lane, so they never hold the
-  workers ``POST /tx/build`` needs (``CCL_SERVICE_SLOW_WORKERS=0``: one lane for both;
-  ``CCL_SERVICE_WORKERS``: the fast lane's threads);
+  ones inline (``CCL_SERVICE_SLOW_WORKERS=N``: the derivations, ``POST /derive``, on a slow
+  lane of N threads, so they never hold the workers ``POST /tx/build`` needs;
+  ``CCL_SERVICE_WORKERS``: the other lane's threads);
 * ``thread`` -- ``await asyncio.to_thread(sync_call)`` for every call;
 * ``sync``   -- the sync call right in the handler (blocks the loop for its whole duration).
 
@@ -85,7 +85,8 @@ def make_app(variant="aio", acct_xvk=None, network="testnet", workers=None, slow
     sync_lib = ccl.CclLib()
     alib = None
     if variant == "aio":
-        alib = ccl.aio.AsyncCclLib(workers=workers, slow_workers=slow_workers)
+        sizes = {"workers": workers, "slow_workers": slow_workers}
+        alib = ccl.aio.AsyncCclLib(**{k: v for k, v in sizes.items() if v is not None})
     pub = ccl.hd.AccountPublicKey.from_bech32(acct_xvk) if acct_xvk else None
     net = _network(network)
 
