@@ -21,8 +21,9 @@ Lanes (opt-in): with ``slow_workers=N`` the calls of tens of milliseconds (every
 derives from a mnemonic, the wallet calls) run on a slow lane, N threads of their own, so a
 ``quicktx.build`` or a signature never waits in a queue behind a 90 ms derivation: the kernel
 time-slices the cores between the lanes instead. The trade, measured on the backend benchmark
-(2 cores): fast requests' median latency 2-4x lower, the derivations' own latency (and so the
-p99 of a mix where 1% of requests derive) 3-6x higher. The default (0) keeps one lane.
+(2 cores, 6 runs): the p99 of a mix where 1% of requests derive 3-6x higher (derivations are
+overtaken), the median 3-6x lower on a loaded machine (load 5-8) but no lower at load 3. The
+default (0) keeps one lane.
 
 Limits: at most ``max_in_flight`` offloaded requests are queued natively per loop (default
 ``DEFAULT_MAX_IN_FLIGHT``); an await beyond that waits for a slot, holding nothing native.
