@@ -11,18 +11,28 @@
 
 enum { QUEUED = 0, RUNNING = 1, CANCELLED = 2 };
 
+/* One FIFO and the threads that serve it. */
+typedef struct lane {
+    pthread_cond_t cv;
+    ccl_aio_job *head, *tail; /* queued, FIFO (under mu) */
+    size_t queued;            /* jobs on head..tail (written under mu, read atomically) */
+    int workers;
+} lane;
+
 struct ccl_aio {
     pthread_mutex_t mu;
-    pthread_cond_t cv;
-    ccl_aio_job *head, *tail;           /* queued, FIFO (under mu) */
-    size_t queued;                      /* jobs on head..tail (written under mu, read atomically) */
+    lane lanes[2];                      /* CCL_AIO_FAST, CCL_AIO_SLOW */
     ccl_aio_job *done_head, *done_tail; /* completed (under mu) */
     int closing;                        /* under mu */
     int refs;                           /* owner + workers (under mu) */
-    int workers;
     int fd;
     unsigned long generation;
 };
+
+typedef struct worker_arg {
+    ccl_aio *a;
+    int lane;
+} worker_arg;
 
 static void free_list(ccl_aio_job *j) {
     while (j != NULL) {
@@ -33,10 +43,12 @@ static void free_list(ccl_aio_job *j) {
 }
 
 static void destroy(ccl_aio *a) {
-    free_list(a->head);
+    for (int k = 0; k < 2; k++) {
+        free_list(a->lanes[k].head);
+        pthread_cond_destroy(&a->lanes[k].cv);
+    }
     free_list(a->done_head);
     close(a->fd);
-    pthread_cond_destroy(&a->cv);
     pthread_mutex_destroy(&a->mu);
     free(a);
 }
@@ -67,15 +79,23 @@ static void complete(ccl_aio *a, ccl_aio_job *j) {
 }
 
 static void *worker(void *arg) {
-    ccl_aio *a = arg;
+    ccl_aio *a = ((worker_arg *)arg)->a;
+    lane *l = &a->lanes[((worker_arg *)arg)->lane];
+    /* Named for ps/top and /proc/<pid>/task/<tid>/comm (at most 15 characters). */
+    if (((worker_arg *)arg)->lane == CCL_AIO_SLOW) {
+        pthread_setname_np(pthread_self(), "ccl-aio-slow");
+    } else {
+        pthread_setname_np(pthread_self(), "ccl-aio");
+    }
+    free(arg);
     pthread_mutex_lock(&a->mu);
     for (;;) {
-        while (a->head == NULL && !a->closing) pthread_cond_wait(&a->cv, &a->mu);
+        while (l->head == NULL && !a->closing) pthread_cond_wait(&l->cv, &a->mu);
         if (a->closing) break;
-        ccl_aio_job *j = a->head;
-        a->head = j->next;
-        if (a->head == NULL) a->tail = NULL;
-        __atomic_store_n(&a->queued, a->queued - 1, __ATOMIC_RELAXED);
+        ccl_aio_job *j = l->head;
+        l->head = j->next;
+        if (l->head == NULL) l->tail = NULL;
+        __atomic_store_n(&l->queued, l->queued - 1, __ATOMIC_RELAXED);
         pthread_mutex_unlock(&a->mu);
         int expected = QUEUED;
         if (__atomic_compare_exchange_n(&j->state, &expected, RUNNING, 0, __ATOMIC_ACQ_REL,
@@ -98,7 +118,25 @@ static void *worker(void *arg) {
     return NULL;
 }
 
-ccl_aio *ccl_aio_new(int workers) {
+/* Starts up to n workers on lane k (mu held). */
+static void start_workers(ccl_aio *a, pthread_attr_t *attr, int k, int n) {
+    for (int i = 0; i < n; i++) {
+        pthread_t t;
+        worker_arg *w = malloc(sizeof *w);
+        if (w == NULL) return;
+        w->a = a;
+        w->lane = k;
+        a->refs++;
+        if (pthread_create(&t, attr, worker, w) != 0) {
+            a->refs--;
+            free(w);
+            return;
+        }
+        a->lanes[k].workers++;
+    }
+}
+
+ccl_aio *ccl_aio_new(int workers, int slow_workers) {
     ccl_aio *a = calloc(1, sizeof *a);
     if (a == NULL) return NULL;
     a->fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -107,26 +145,21 @@ ccl_aio *ccl_aio_new(int workers) {
         return NULL;
     }
     pthread_mutex_init(&a->mu, NULL);
-    pthread_cond_init(&a->cv, NULL);
+    for (int k = 0; k < 2; k++) pthread_cond_init(&a->lanes[k].cv, NULL);
     a->generation = ccl_rt_generation();
     a->refs = 1;
     pthread_attr_t attr;
     if (pthread_attr_init(&attr) == 0) {
         pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
         pthread_mutex_lock(&a->mu);
-        for (int k = 0; k < (workers < 1 ? 1 : workers); k++) {
-            pthread_t t;
-            a->refs++;
-            if (pthread_create(&t, &attr, worker, a) != 0) {
-                a->refs--;
-                break;
-            }
-            a->workers++;
-        }
+        start_workers(a, &attr, CCL_AIO_FAST, workers < 1 ? 1 : workers);
+        if (a->lanes[CCL_AIO_FAST].workers > 0 && slow_workers > 0)
+            start_workers(a, &attr, CCL_AIO_SLOW, slow_workers);
         pthread_mutex_unlock(&a->mu);
         pthread_attr_destroy(&attr);
     }
-    if (a->workers == 0) {
+    if (a->lanes[CCL_AIO_FAST].workers == 0 ||
+        (slow_workers > 0 && a->lanes[CCL_AIO_SLOW].workers == 0)) {
         pthread_mutex_lock(&a->mu);
         unref_locked(a);
         return NULL;
@@ -138,8 +171,8 @@ int ccl_aio_fd(const ccl_aio *a) {
     return a->fd;
 }
 
-int ccl_aio_workers(const ccl_aio *a) {
-    return a->workers;
+int ccl_aio_workers(const ccl_aio *a, int lane) {
+    return a->lanes[lane == CCL_AIO_SLOW].workers;
 }
 
 unsigned long ccl_aio_generation(const ccl_aio *a) {
@@ -165,6 +198,7 @@ ccl_aio_job *ccl_aio_job_new(const ccl_req *req, unsigned long long tag) {
     j->next = NULL;
     j->tag = tag;
     j->state = QUEUED;
+    j->lane = CCL_AIO_FAST;
     j->req = *req;
     j->args_len = total;
     j->fn = NULL;
@@ -212,29 +246,40 @@ void ccl_aio_job_free(ccl_aio_job *j) {
 int ccl_aio_submit(ccl_aio *a, ccl_aio_job **jobs, size_t n) {
     if (a->generation != ccl_rt_generation()) return -1;
     if (n == 0) return 0;
-    for (size_t k = 0; k + 1 < n; k++) jobs[k]->next = jobs[k + 1];
-    jobs[n - 1]->next = NULL;
+    size_t added[2] = {0, 0};
     pthread_mutex_lock(&a->mu);
     if (a->closing) {
         pthread_mutex_unlock(&a->mu);
         return -1;
     }
-    if (a->tail != NULL)
-        a->tail->next = jobs[0];
-    else
-        a->head = jobs[0];
-    a->tail = jobs[n - 1];
-    __atomic_store_n(&a->queued, a->queued + n, __ATOMIC_RELAXED);
-    if (n == 1)
-        pthread_cond_signal(&a->cv);
-    else
-        pthread_cond_broadcast(&a->cv);
+    for (size_t k = 0; k < n; k++) {
+        ccl_aio_job *j = jobs[k];
+        /* A queue without a slow lane runs every job on the fast one. */
+        int which = j->lane == CCL_AIO_SLOW && a->lanes[CCL_AIO_SLOW].workers > 0;
+        lane *l = &a->lanes[which];
+        j->next = NULL;
+        if (l->tail != NULL)
+            l->tail->next = j;
+        else
+            l->head = j;
+        l->tail = j;
+        added[which]++;
+    }
+    for (int k = 0; k < 2; k++) {
+        if (added[k] == 0) continue;
+        lane *l = &a->lanes[k];
+        __atomic_store_n(&l->queued, l->queued + added[k], __ATOMIC_RELAXED);
+        if (added[k] == 1)
+            pthread_cond_signal(&l->cv);
+        else
+            pthread_cond_broadcast(&l->cv);
+    }
     pthread_mutex_unlock(&a->mu);
     return 0;
 }
 
 size_t ccl_aio_backlog(const ccl_aio *a) {
-    return __atomic_load_n(&a->queued, __ATOMIC_RELAXED);
+    return __atomic_load_n(&a->lanes[CCL_AIO_FAST].queued, __ATOMIC_RELAXED);
 }
 
 int ccl_aio_cancel(ccl_aio_job *j) {
@@ -265,6 +310,6 @@ void ccl_aio_release(ccl_aio *a) {
     }
     pthread_mutex_lock(&a->mu);
     a->closing = 1;
-    pthread_cond_broadcast(&a->cv);
+    for (int k = 0; k < 2; k++) pthread_cond_broadcast(&a->lanes[k].cv);
     unref_locked(a);
 }

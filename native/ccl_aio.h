@@ -20,6 +20,15 @@
  *   pthread_atfork child hook). In a fork child the parent's workers do not exist, and
  *   ccl_aio_submit() refuses a queue of an older generation, so the caller makes a fresh one.
  *
+ * - Lanes: a queue has a fast lane (its `workers` threads) and, when asked for, a slow lane with
+ *   threads of its own for the calls of tens of milliseconds (mnemonic derivations, wallet
+ *   addresses). The owner sets job->lane. A slow job then never holds a fast worker, so a 0.2 ms
+ *   call never waits behind a 90 ms one in a FIFO: the kernel shares the cores between the
+ *   lanes' threads (time slices of a few ms) instead. The slow threads keep the process's
+ *   priority on purpose: a lower one (nice 5 was measured) starves the whole isolate, not just
+ *   the derivations, since a garbage collection waits at a safepoint for every attached thread;
+ *   a slow-lane thread kept off the CPU then stalls the fast workers and the loop's inline calls
+ *   (service p90 on the 1% mix rose from ~0.2 s to ~1.8 s on a loaded machine).
  * - Function jobs (ccl_aio_job_fn_new): the same queue, cancellation and completion path for a C
  *   function of another module (ccl.hd's address ranges), run without the isolate.
  *
@@ -38,12 +47,17 @@ extern "C" {
 /* Results up to this size are copied into the job itself, not into a malloc'd block. */
 #define CCL_AIO_INLINE 256
 
+/* Lanes (ccl_aio_job.lane). */
+#define CCL_AIO_FAST 0
+#define CCL_AIO_SLOW 1
+
 typedef struct ccl_aio ccl_aio;
 
 typedef struct ccl_aio_job {
     struct ccl_aio_job *next;
     unsigned long long tag; /* the owner's id of the awaiting future */
     int state;              /* CCL_AIO_QUEUED / RUNNING / CANCELLED (atomic) */
+    int lane;               /* CCL_AIO_FAST (the default) or CCL_AIO_SLOW, set before submit */
     ccl_req req;            /* string fields point into args */
     ccl_out out;
     char *args; /* owned copy of the string arguments (wiped on free) */
@@ -57,14 +71,15 @@ typedef struct ccl_aio_job {
     char buf[CCL_AIO_INLINE];
 } ccl_aio_job;
 
-/* A queue with `workers` threads (at least 1) and a non-blocking eventfd. NULL on failure. */
-ccl_aio *ccl_aio_new(int workers);
+/* A queue with `workers` fast-lane threads (at least 1), `slow_workers` slow-lane threads (0: no
+   slow lane; slow jobs then run on the fast lane) and a non-blocking eventfd. NULL on failure. */
+ccl_aio *ccl_aio_new(int workers, int slow_workers);
 
 /* The eventfd the owner watches (readable once completions are waiting). */
 int ccl_aio_fd(const ccl_aio *a);
 
-/* Number of worker threads started. */
-int ccl_aio_workers(const ccl_aio *a);
+/* Number of worker threads started on a lane. */
+int ccl_aio_workers(const ccl_aio *a, int lane);
 
 /* A job for req (copied, with its string arguments). NULL when memory is exhausted. */
 ccl_aio_job *ccl_aio_job_new(const ccl_req *req, unsigned long long tag);
@@ -83,7 +98,7 @@ void ccl_aio_job_free(ccl_aio_job *job);
    (a fork child) or is closing: the jobs are then not queued and stay the caller's. */
 int ccl_aio_submit(ccl_aio *a, ccl_aio_job **jobs, size_t n);
 
-/* Jobs queued and not yet taken by a worker: a snapshot (the owner uses it to hand a long burst
+/* Fast-lane jobs queued and not yet taken by a worker: a snapshot (the owner uses it to hand a long burst
    over before the workers run dry). */
 size_t ccl_aio_backlog(const ccl_aio *a);
 

@@ -8,6 +8,7 @@ aclose and loop close with calls in flight, backpressure and the RSS bound, fork
 """
 
 import asyncio
+import collections
 import gc
 import subprocess
 import sys
@@ -616,3 +617,79 @@ def test_validation_errors_raise_in_the_awaiting_task_before_any_native_call():
 
     run(main)
     gc.collect()
+
+
+def _lane_threads():
+    """Names of this process's ccl.aio worker threads, from /proc."""
+    import os
+
+    out = []
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/comm") as f:
+                name = f.read().strip()
+        except FileNotFoundError:  # the thread ended meanwhile
+            continue
+        if name.startswith("ccl-aio"):
+            out.append(name)
+    return out
+
+
+@pytest.mark.parametrize("slow_workers", [1, 0])
+def test_a_fast_call_does_not_wait_behind_derivations(slow_workers):
+    """With a slow lane (slow_workers=1), a quicktx.build awaited after more from_mnemonic awaits
+    than there are workers completes first: derivations have threads of their own. With
+    slow_workers=0 (the default: one FIFO lane) the same build waits for the derivations queued
+    before it."""
+    lib = ccl.CclLib()
+    a = lib.account.from_mnemonic(MNEMONIC_24, 1)
+    b = lib.account.from_mnemonic(MNEMONIC_12, 1)
+    plan = payment_plan(a["base_address"], b["base_address"])
+    utxos = utxos_for(a["base_address"])
+
+    async def main():
+        before = collections.Counter(_lane_threads())  # of other tests' queues still alive
+        alib = aio.AsyncCclLib(workers=1, slow_workers=slow_workers)
+        await alib.quicktx.build(plan, utxos, PROTOCOL_PARAMS)  # the fast worker is warm
+        order = []
+
+        async def tagged(name, coro):
+            r = await coro
+            order.append(name)
+            return r
+
+        derives = [
+            tagged(f"derive{i}", alib.account.from_mnemonic(MNEMONIC_24, 1, 0, i)) for i in range(3)
+        ]
+        build = tagged("build", alib.quicktx.build(plan, utxos, PROTOCOL_PARAMS))
+        rs = await asyncio.gather(*derives, build)
+        threads = sorted((collections.Counter(_lane_threads()) - before).elements())
+        await alib.aclose()
+        return order, rs, threads
+
+    order, rs, threads = run(main)
+    assert rs[3] == lib.quicktx.build(plan, utxos, PROTOCOL_PARAMS)
+    assert rs[2] == lib.account.from_mnemonic(MNEMONIC_24, 1, 0, 2)
+    if slow_workers:
+        assert order[0] == "build", order
+        assert threads == ["ccl-aio", "ccl-aio-slow"], threads
+    else:
+        assert order[-1] == "build", order
+        assert threads == ["ccl-aio"], threads
+
+
+def test_slow_lane_routing_and_arguments():
+    r = aio.AsyncCclLib()._router
+    assert r.slow_workers == 0
+    entries = range(64)
+    slow = {e for e in entries if r.slow_lane(e)}
+    fast = {e for e in entries if r.offloads(e)} - slow
+    assert 2 in slow  # account.from_mnemonic
+    assert slow and fast and not slow & fast
+    assert not any(aio.AsyncCclLib(offload="none")._router.slow_lane(e) for e in entries)
+    assert {e for e in entries if aio.AsyncCclLib(offload="all")._router.slow_lane(e)} == slow
+    assert aio.AsyncCclLib(slow_workers=2).slow_workers == 2
+    with pytest.raises(ValueError, match="slow_workers"):
+        aio.AsyncCclLib(slow_workers=-1)
+    with pytest.raises(TypeError, match="slow_workers"):
+        aio.AsyncCclLib(slow_workers=1.0)

@@ -114,3 +114,47 @@ def test_derive_never_leaks_the_mnemonic(server, chain):
         assert r.json()["field"] == field
         for word in ("legal", "winner", "sausage", "zzzzz"):
             assert word not in r.text, r.text
+
+
+@pytest.mark.parametrize("slow_workers", ["1", ""])
+def test_a_build_is_not_queued_behind_derivations(xvk, chain, slow_workers):
+    """aio variant: POST /tx/build sent after more POST /derive than there are workers. With a
+    slow lane (CCL_SERVICE_SLOW_WORKERS=1) the build's response comes before the last
+    derivation's; with one lane (the default) it waits for the derivations queued ahead of it."""
+    import asyncio
+
+    lib, a, b = chain
+    plan = payment_plan(a["base_address"], b["base_address"])
+    body = {"plan": plan, "utxos": utxos_for(a["base_address"]), "protocol_params": PROTOCOL_PARAMS}
+    env = {"CCL_SERVICE_SLOW_WORKERS": slow_workers} if slow_workers else {}
+    # one fast worker, so that the one-lane case is a plain FIFO
+    with serve.running("aio", xvk, env=dict(env, CCL_SERVICE_WORKERS="1")) as base:
+
+        async def main():
+            order = []
+            async with httpx.AsyncClient(base_url=base, timeout=60) as c:
+                await c.post("/tx/build", json=body)  # warm: the worker is attached
+                await c.post("/derive", json={"mnemonic": MNEMONIC_12, "index": 9})
+
+                async def post(name, path, payload):
+                    r = await c.post(path, json=payload)
+                    order.append(name)
+                    return r
+
+                derives = [
+                    post(f"derive{i}", "/derive", {"mnemonic": MNEMONIC_12, "index": i})
+                    for i in range(3)
+                ]
+                started = [asyncio.ensure_future(d) for d in derives]
+                await asyncio.sleep(0.05)  # the derivations are in the server first
+                built = await post("build", "/tx/build", body)
+                rs = await asyncio.gather(*started)
+            return order, built, rs
+
+        order, built, rs = asyncio.run(main())
+    assert built.json() == lib.quicktx.build(plan, utxos_for(a["base_address"]), PROTOCOL_PARAMS)
+    assert [r.status_code for r in rs] == [200] * 3
+    if slow_workers:
+        assert order.index("build") < 3, order
+    else:
+        assert order[-1] == "build", order

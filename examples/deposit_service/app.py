@@ -6,7 +6,9 @@ posted in the body (the slow call). The same app comes in three variants, to com
 calls meet the event loop (benchmarks/harness/groups/backend.py drives them with wrk):
 
 * ``aio``    -- ``await`` on ``ccl.aio.AsyncCclLib``: slow calls on ccl's native workers, fast
-  ones inline;
+  ones inline (``CCL_SERVICE_SLOW_WORKERS=N``: the derivations, ``POST /derive``, on a slow
+  lane of N threads, so they never hold the workers ``POST /tx/build`` needs;
+  ``CCL_SERVICE_WORKERS``: the other lane's threads);
 * ``thread`` -- ``await asyncio.to_thread(sync_call)`` for every call;
 * ``sync``   -- the sync call right in the handler (blocks the loop for its whole duration).
 
@@ -14,7 +16,8 @@ Errors: invalid input is HTTP 422 (wrong type, range, missing field) or 400 (lib
 as JSON ``{"error": ..., "field": ...}`` naming the field; never a 500, never a secret (the
 mnemonic is never logged or echoed: ccl's error messages redact it, and this app adds nothing).
 
-Run: ``CCL_SERVICE_VARIANT=aio CCL_SERVICE_XVK=acct_xvk1... uvicorn app:app`` (from this folder).
+Run: ``CCL_SERVICE_VARIANT=aio CCL_SERVICE_XVK=acct_xvk1... uvicorn --factory app:app_from_env``
+(from this folder).
 """
 
 import asyncio
@@ -74,12 +77,16 @@ async def _body(request, *fields):
     return body
 
 
-def make_app(variant="aio", acct_xvk=None, network="testnet"):
-    """The app for one variant; ``acct_xvk`` is the account public key addresses come from."""
+def make_app(variant="aio", acct_xvk=None, network="testnet", workers=None, slow_workers=None):
+    """The app for one variant; ``acct_xvk`` is the account public key addresses come from;
+    ``workers`` and ``slow_workers`` are ``AsyncCclLib``'s (aio only; None: its defaults)."""
     if variant not in ("aio", "thread", "sync"):
         raise ValueError(f"variant must be aio, thread or sync, not {variant!r}")
     sync_lib = ccl.CclLib()
-    alib = ccl.aio.AsyncCclLib() if variant == "aio" else None
+    alib = None
+    if variant == "aio":
+        sizes = {"workers": workers, "slow_workers": slow_workers}
+        alib = ccl.aio.AsyncCclLib(**{k: v for k, v in sizes.items() if v is not None})
     pub = ccl.hd.AccountPublicKey.from_bech32(acct_xvk) if acct_xvk else None
     net = _network(network)
 
@@ -181,8 +188,14 @@ def make_app(variant="aio", acct_xvk=None, network="testnet"):
 
 
 def app_from_env():
+    def count(name):
+        value = os.environ.get(name)
+        return int(value) if value else None
+
     return make_app(
         os.environ.get("CCL_SERVICE_VARIANT", "aio"),
         os.environ.get("CCL_SERVICE_XVK"),
         os.environ.get("CCL_SERVICE_NETWORK", "testnet"),
+        count("CCL_SERVICE_WORKERS"),
+        count("CCL_SERVICE_SLOW_WORKERS"),
     )

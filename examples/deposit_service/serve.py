@@ -19,11 +19,12 @@ def _free_port():
 
 
 @contextlib.contextmanager
-def running(variant, acct_xvk, *, log=None, log_level="info", startup_timeout=60):
+def running(variant, acct_xvk, *, log=None, log_level="info", startup_timeout=60, env=None):
     """Yields the base URL of a service of ``variant`` (aio, thread, sync); output goes to the
-    file object ``log`` (or is discarded)."""
+    file object ``log`` (or is discarded); ``env`` adds environment variables (e.g.
+    CCL_SERVICE_SLOW_WORKERS)."""
     port = _free_port()
-    env = dict(os.environ, CCL_SERVICE_VARIANT=variant, CCL_SERVICE_XVK=acct_xvk)
+    env = dict(os.environ, **(env or {}), CCL_SERVICE_VARIANT=variant, CCL_SERVICE_XVK=acct_xvk)
     proc = subprocess.Popen(
         [
             sys.executable,

@@ -17,19 +17,30 @@ cdef enum:
 
 # Entries that leave the loop thread by default: each costs far more than a hand-off (a native
 # queue push plus one eventfd wake-up for the batch, ~10-30 us on this machine; see
-# benchmarks/harness/groups/backend.py): the mnemonic derivations (30-90 ms), wallet addresses
-# (31 ms), new random accounts and wallets, Ed25519 signing and verifying inside the isolate
-# (0.4-0.7 ms) and quicktx.build (0.1-0.6 ms). Everything else (hashes, address checks, CBOR and
-# JSON conversions, generate_mnemonic) is a 2-60 us call that runs inline: a hop costs as much.
-_AIO_OFFLOADED = (
+# benchmarks/harness/groups/backend.py). Everything else (hashes, address checks, CBOR and JSON
+# conversions, generate_mnemonic) is a 2-60 us call that runs inline: a hop costs as much.
+#
+# The slow lane: every call that derives from a mnemonic (account.*: 30-90 ms, the gov keys) and
+# the wallet calls (31 ms per address), and new random accounts and wallets. They run on threads
+# of their own (native/ccl_aio.h, "Lanes"), so they never hold the workers the fast offloaded
+# calls need: Ed25519 signing and verifying inside the isolate (0.4-0.7 ms) and quicktx.build
+# (0.1-0.6 ms).
+_AIO_SLOW = (
     CCL_E_account_create, CCL_E_account_from_mnemonic, CCL_E_account_get_private_key,
     CCL_E_account_get_public_key, CCL_E_account_sign_tx, CCL_E_account_sign_tx_multi,
-    CCL_E_account_get_drep_id, CCL_E_crypto_sign, CCL_E_crypto_verify,
-    CCL_E_tx_sign_with_secret_key,
+    CCL_E_account_get_drep_id,
     CCL_E_gov_drep_key_from_mnemonic, CCL_E_gov_committee_cold_key_from_mnemonic,
     CCL_E_gov_committee_hot_key_from_mnemonic, CCL_E_wallet_create, CCL_E_wallet_from_mnemonic,
-    CCL_E_wallet_get_address, CCL_E_quicktx_build,
+    CCL_E_wallet_get_address,
 )
+_AIO_FAST = (
+    CCL_E_crypto_sign, CCL_E_crypto_verify, CCL_E_tx_sign_with_secret_key, CCL_E_quicktx_build,
+)
+# offload[] values: run inline, or on the fast or the slow lane.
+cdef enum:
+    ROUTE_INLINE = 0
+    ROUTE_FAST = 1
+    ROUTE_SLOW = 2
 assert <int>CCL_E_COUNT <= AIO_ENTRIES
 
 #: Returned by a routed call when ``max_in_flight`` requests are already queued: the caller waits
@@ -55,6 +66,8 @@ cdef class _AioChannel:
     cdef bint flush_scheduled, closing
     cdef readonly Py_ssize_t in_flight, max_in_flight
     cdef Py_ssize_t nworkers
+    cdef Py_ssize_t nslow           # slow-lane threads (0: slow calls share the fast lane)
+    cdef Py_ssize_t slow_in_flight, slow_batched  # of in_flight and nbatch, on the slow lane
     cdef readonly Py_ssize_t submits  # native submissions (tests: a burst is one or a few)
     cdef readonly Py_ssize_t refusals  # AIO_FULL answers (tests: a retry does not rebuild)
     cdef object waiters           # futures waiting for a slot, oldest first
@@ -63,13 +76,14 @@ cdef class _AioChannel:
     cdef object idle              # future set when in_flight drops to 0 (aclose)
     cdef object future_type
 
-    def __cinit__(self, loop, int workers, Py_ssize_t max_in_flight):
+    def __cinit__(self, loop, int workers, int slow_workers, Py_ssize_t max_in_flight):
         import asyncio
         import collections
-        self.q = ccl_aio_new(workers)
+        self.q = ccl_aio_new(workers, slow_workers)
         if self.q == NULL:
             raise MemoryError("could not start ccl.aio's native workers")
-        self.nworkers = ccl_aio_workers(self.q)
+        self.nworkers = ccl_aio_workers(self.q, CCL_AIO_FAST)
+        self.nslow = ccl_aio_workers(self.q, CCL_AIO_SLOW)
         self.loop = loop
         self.pending = {}
         self.max_in_flight = max_in_flight
@@ -90,7 +104,11 @@ cdef class _AioChannel:
 
     @property
     def workers(self):
-        return ccl_aio_workers(self.q)
+        return ccl_aio_workers(self.q, CCL_AIO_FAST)
+
+    @property
+    def slow_workers(self):
+        return ccl_aio_workers(self.q, CCL_AIO_SLOW)
 
     @property
     def stale(self):
@@ -109,7 +127,7 @@ cdef class _AioChannel:
             return True
         return self.in_flight + self.reserved < self.max_in_flight
 
-    cdef object submit(self, ccl_req *req, int kind, object secret):
+    cdef object submit(self, ccl_req *req, int kind, object secret, bint slow):
         cdef ccl_aio_job *job
         if self.closing:
             _raise_closed()
@@ -121,6 +139,8 @@ cdef class _AioChannel:
         job = ccl_aio_job_new(req, <size_t><PyObject *>fut)
         if job == NULL:
             raise MemoryError()
+        if slow and self.nslow:
+            job.lane = CCL_AIO_SLOW
         return self._enqueue(job, fut, kind, secret)
 
     @property
@@ -191,8 +211,14 @@ cdef class _AioChannel:
         self.nbatch += 1
         self.in_flight += 1
         now = False
-        if self.in_flight - self.nbatch < self.nworkers:
-            # A worker may be idle: hand this job over now. Waiting for the end of the loop
+        if job.lane == CCL_AIO_SLOW:
+            self.slow_in_flight += 1
+            self.slow_batched += 1
+            # A slow-lane thread may be idle: hand over now (see below); else with the batch.
+            now = self.slow_in_flight - self.slow_batched < self.nslow
+        elif (self.in_flight - self.slow_in_flight) - (self.nbatch - self.slow_batched) \
+                < self.nworkers:
+            # A fast worker may be idle: hand this job over now. Waiting for the end of the loop
             # iteration would keep every worker idle while the loop prepares the whole burst
             # (1,000 quicktx.build requests are ~70 ms of Python on the loop thread): that
             # bubble held concurrent builds at 1.0-1.4x a sync loop on 2 cores. Once the
@@ -204,11 +230,11 @@ cdef class _AioChannel:
             # now rather than at the end of the iteration. Bursts up to AIO_REFILL stay one
             # batch.
             now = True
+        if now:
+            self._flush()
         elif not self.flush_scheduled:
             self.flush_scheduled = True
             self.loop.call_soon(self._flush)
-        if now:
-            self._flush()
         return fut
 
     def _flush(self):
@@ -222,6 +248,7 @@ cdef class _AioChannel:
         with nogil:
             rc = ccl_aio_submit(self.q, self.batch, <size_t>n)
         self.nbatch = 0
+        self.slow_batched = 0
         if rc != 0:  # fork child or closing: the jobs stay ours and never ran
             for k in range(n):
                 self._finish(self.batch[k], CclClosedError(
@@ -248,6 +275,8 @@ cdef class _AioChannel:
                 else:
                     fut.set_result(value)
         finally:
+            if job.lane == CCL_AIO_SLOW:
+                self.slow_in_flight -= 1
             ccl_aio_job_free(job)
             self.in_flight -= 1
 
@@ -320,33 +349,43 @@ cdef class _AioRouter:
     """What an AsyncCclLib's private CclLib carries: which entries leave the loop thread, and one
     _AioChannel per event loop (made on the loop's first offloaded call)."""
     cdef char offload[AIO_ENTRIES]
-    cdef readonly int workers
+    cdef readonly int workers, slow_workers
     cdef readonly Py_ssize_t max_in_flight
     cdef dict channels            # loop -> _AioChannel
     cdef object get_running_loop
     cdef object last_loop         # the loop of the last lookup, and its channel
     cdef _AioChannel last_channel
 
-    def __cinit__(self, int workers, Py_ssize_t max_in_flight, str offload):
+    def __cinit__(self, int workers, int slow_workers, Py_ssize_t max_in_flight, str offload):
         import asyncio
         if offload not in ("auto", "all", "none"):
             raise ValueError(f"offload must be 'auto', 'all' or 'none', got {offload!r}")
         if workers < 1:
             raise ValueError(f"workers must be >= 1, got {workers}")
+        if slow_workers < 0:
+            raise ValueError(f"slow_workers must be >= 0, got {slow_workers}")
         if max_in_flight < 1:
             raise ValueError(f"max_in_flight must be >= 1, got {max_in_flight}")
         self.workers = workers
+        self.slow_workers = slow_workers
         self.max_in_flight = max_in_flight
         self.channels = {}
         self.get_running_loop = asyncio.get_running_loop
-        memset(self.offload, 1 if offload == "all" else 0, AIO_ENTRIES)
+        memset(self.offload, ROUTE_FAST if offload == "all" else ROUTE_INLINE, AIO_ENTRIES)
+        if offload != "none":
+            for e in _AIO_SLOW:
+                self.offload[<int>e] = ROUTE_SLOW
         if offload == "auto":
-            for e in _AIO_OFFLOADED:
-                self.offload[<int>e] = 1
+            for e in _AIO_FAST:
+                self.offload[<int>e] = ROUTE_FAST
 
     def offloads(self, int entry):
         """Whether requests of entry id ``entry`` go to the native workers (tests, benchmarks)."""
-        return 0 <= entry < AIO_ENTRIES and self.offload[entry] != 0
+        return 0 <= entry < AIO_ENTRIES and self.offload[entry] != ROUTE_INLINE
+
+    def slow_lane(self, int entry):
+        """Whether requests of entry id ``entry`` go to the slow lane (when the channel has one)."""
+        return 0 <= entry < AIO_ENTRIES and self.offload[entry] == ROUTE_SLOW
 
     def channel(self, loop=None):
         """The channel of ``loop`` (the running loop by default), made on first use; a channel
@@ -361,7 +400,7 @@ cdef class _AioRouter:
         if ch is None or ch._stale():
             for old in [k for k in self.channels if k.is_closed()]:
                 del self.channels[old]
-            ch = _AioChannel(loop, self.workers, self.max_in_flight)
+            ch = _AioChannel(loop, self.workers, self.slow_workers, self.max_in_flight)
             self.channels[loop] = ch
         self.last_loop = loop
         self.last_channel = ch
@@ -379,9 +418,10 @@ cdef object _aio_route(object router, ccl_req *req, int kind, object secret):
     """Called by _call for a CclLib with a router: a future for an offloaded request, AIO_FULL
     when the loop's queue is full, or _AIO_INLINE to run it now."""
     cdef _AioRouter r = <_AioRouter>router
-    if not r.offload[req.entry]:
+    cdef char route = r.offload[req.entry]
+    if route == ROUTE_INLINE:
         return _AIO_INLINE
-    return r._channel(r.get_running_loop()).submit(req, kind, secret)
+    return r._channel(r.get_running_loop()).submit(req, kind, secret, route == ROUTE_SLOW)
 
 
 def _aio_attach(CclLib lib, _AioRouter router):

@@ -107,16 +107,20 @@ cdef extern from "ccl_aio.h" nogil:
     # ccl.aio's completion queue (native/ccl_aio.c): per-loop native workers, bulk completions.
     ctypedef struct ccl_aio:
         pass
+    enum:
+        CCL_AIO_FAST
+        CCL_AIO_SLOW
     ctypedef struct ccl_aio_job:
         ccl_aio_job *next
         unsigned long long tag
+        int lane
         ccl_req req
         ccl_out out
         void *ctx
         void (*fn)(void *ctx)
-    ccl_aio *ccl_aio_new(int workers)
+    ccl_aio *ccl_aio_new(int workers, int slow_workers)
     int ccl_aio_fd(const ccl_aio *a)
-    int ccl_aio_workers(const ccl_aio *a)
+    int ccl_aio_workers(const ccl_aio *a, int lane)
     size_t ccl_aio_backlog(const ccl_aio *a)
     ccl_aio_job *ccl_aio_job_new(const ccl_req *req, unsigned long long tag)
     ccl_aio_job *ccl_aio_job_fn_new(void (*fn)(void *), void (*fn_free)(void *), void *ctx,
