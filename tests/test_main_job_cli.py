@@ -205,3 +205,25 @@ def test_direct_file_falls_back_when_the_kernel_refuses_an_alignment(tmp_path):
     f.close()
     assert path.read_bytes() == b"x" + data
 
+
+def test_the_addresses_command_does_not_import_the_providers(tmp_path, pub):
+    """``ccl addresses`` starts without ccl.providers (urllib, http.client, ssl: ~20 ms of
+    every run's start), while ``ccl.X`` and ``from ccl import X`` still give its names."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from ccl.cli import main\n"
+        f"rc = main(['addresses', '--account-key', {pub.to_bech32()!r}, '--network', 'mainnet',"
+        f" '--count', '3', '--format', 'jsonl', '--out', {str(tmp_path / 'a.jsonl')!r}])\n"
+        "assert rc == 0, rc\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('ccl.providers', 'urllib', 'ssl'))))\n"
+        "import ccl, ccl.providers as p\n"
+        "from ccl import YaciProvider\n"
+        "assert YaciProvider is p.YaciProvider and ccl.ProviderError is p.ProviderError\n"
+        "assert 'BlockfrostProvider' in dir(ccl) and set(ccl.__all__) <= set(dir(ccl))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
