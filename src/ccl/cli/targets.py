@@ -1,7 +1,8 @@
 """Where the rows of the ``ccl`` commands go: :func:`plan_output` decides from ``os.stat`` of
 ``--out`` *before any work* what writing means, and refuses what would harm what is there;
 :meth:`Target.open` / :meth:`Target.commit` / :meth:`Target.abort` carry it out. What the rows
-look like is ccl.cli.formats.
+look like is ccl.cli.formats. A temp file is written through :class:`DirectFile` (O_DIRECT where
+the file system takes it: the rows do not pass through the page cache).
 
 The rules of :func:`plan_output` (the files users point the tool at are theirs):
 
