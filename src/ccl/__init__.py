@@ -36,16 +36,50 @@ from ccl._core import (
     configure,
 )
 from ccl.network import Network
-from ccl.providers import (
-    BlockfrostEvaluator,
-    BlockfrostProvider,
-    ChainDataProvider,
-    ProviderError,
-    TransactionEvaluator,
-    YaciProvider,
-)
 
 __version__ = "0.1.0"
+
+# ccl.providers (urllib, http.client, ssl, email: ~20 ms) is imported on first use of one of its
+# names, not by ``import ccl``: the ``ccl`` command and bulk jobs never need it. ``ccl.X`` and
+# ``from ccl import X`` work as before (PEP 562 module __getattr__).
+_LAZY = {
+    "ChainDataProvider": "ccl.providers",
+    "YaciProvider": "ccl.providers",
+    "BlockfrostProvider": "ccl.providers",
+    "TransactionEvaluator": "ccl.providers",
+    "BlockfrostEvaluator": "ccl.providers",
+    "ProviderError": "ccl.providers",
+}
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; type checkers see True
+if TYPE_CHECKING:
+    from ccl.providers import (
+        BlockfrostEvaluator,
+        BlockfrostProvider,
+        ChainDataProvider,
+        ProviderError,
+        TransactionEvaluator,
+        YaciProvider,
+    )
+del TYPE_CHECKING
+
+
+def __getattr__(name):
+    import importlib
+
+    if name == "providers":
+        return importlib.import_module("ccl.providers")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ccl' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *_LAZY, "providers"})
+
 
 __all__ = [
     "CclLib",

@@ -190,12 +190,13 @@ def stream(
             wb.abandon()
 
 
-SYNC_BYTES = 32 << 20  # the write-behind thread fdatasyncs every this many bytes
+SYNC_BYTES = 32 << 20  # the write-behind thread syncs every this many bytes
 
 
 def _synced(writer, f):
-    """writer.write_native, then an fdatasync of f (a HashingFile) every SYNC_BYTES: the disk
-    writes overlap the derivation instead of all waiting for the commit's fsync."""
+    """writer.write_native, then f.sync_data() (a HashingFile over the target's DirectFile)
+    every SYNC_BYTES: where the file could not be written with O_DIRECT, an fdatasync, so that
+    the disk writes overlap the derivation instead of all waiting for the commit's fsync."""
     synced = 0
 
     def write(chunk):
